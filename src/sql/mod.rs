@@ -1,0 +1,3 @@
+//! The SQL layer: parse -> translate -> plan -> execute.
+
+pub mod ast;
