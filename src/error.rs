@@ -62,11 +62,7 @@ pub struct ConflictEdge {
 
 impl fmt::Display for ConflictEdge {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "T{} -{}-> T{} on {}",
-            self.from, self.kind, self.to, self.object
-        )
+        write!(f, "T{} -{}-> T{} on {}", self.from, self.kind, self.to, self.object)
     }
 }
 
@@ -76,12 +72,25 @@ pub enum ConflictRule {
     /// Snapshot isolation, first updater wins: the row was updated or deleted by a transaction
     /// that committed after this transaction's snapshot was taken.
     ConcurrentUpdate,
+    /// Snapshot isolation: the row was deleted by a transaction that committed after this
+    /// transaction's snapshot was taken.
+    ConcurrentDelete,
+}
+
+impl ConflictRule {
+    /// The end of PostgreSQL's message, "could not serialize access due to ...".
+    pub fn cause(self) -> &'static str {
+        match self {
+            ConflictRule::ConcurrentUpdate => "concurrent update",
+            ConflictRule::ConcurrentDelete => "concurrent delete",
+        }
+    }
 }
 
 impl fmt::Display for ConflictRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            ConflictRule::ConcurrentUpdate => "first updater wins",
+            ConflictRule::ConcurrentUpdate | ConflictRule::ConcurrentDelete => "first updater wins",
         })
     }
 }
@@ -112,7 +121,7 @@ impl fmt::Display for Conflict {
 pub struct WaitEdge {
     pub waiter: TxnId,
     pub holder: TxnId,
-    /// What the waiter asked for: `lock X on accounts(id=2)`, `end of transaction 7`.
+    /// What the waiter asked for: `X lock on accounts(id=2)`, `end of transaction 7`.
     pub object: String,
 }
 
@@ -125,17 +134,9 @@ pub struct Deadlock {
 
 impl fmt::Display for Deadlock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self
-            .cycle
-            .iter()
-            .map(|e| format!("T{} waits for T{} ({})", e.waiter, e.holder, e.object))
-            .collect();
-        write!(
-            f,
-            "{}; T{} was chosen as victim because its request closed the cycle",
-            parts.join("; "),
-            self.victim
-        )
+        let parts: Vec<String> =
+            self.cycle.iter().map(|e| format!("T{} waits for T{} ({})", e.waiter, e.holder, e.object)).collect();
+        write!(f, "{}; T{} was chosen as victim because its request closed the cycle", parts.join("; "), self.victim)
     }
 }
 
@@ -143,10 +144,7 @@ impl fmt::Display for Deadlock {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
     #[error("syntax error: {message}")]
-    Syntax {
-        message: String,
-        position: Option<Position>,
-    },
+    Syntax { message: String, position: Option<Position> },
     #[error("{0} is not supported")]
     FeatureNotSupported(String),
     #[error("relation \"{0}\" does not exist")]
@@ -183,11 +181,9 @@ pub enum Error {
     InvalidParameterValue(String),
     #[error("duplicate key value violates unique constraint \"{constraint}\"")]
     UniqueViolation { constraint: String, key: String },
-    #[error(
-        "null value in column \"{column}\" of relation \"{table}\" violates not-null constraint"
-    )]
+    #[error("null value in column \"{column}\" of relation \"{table}\" violates not-null constraint")]
     NotNullViolation { table: String, column: String },
-    #[error("could not serialize access due to concurrent update")]
+    #[error("could not serialize access due to {}", .0.rule.cause())]
     SerializationFailure(Box<Conflict>),
     #[error("deadlock detected")]
     DeadlockDetected(Box<Deadlock>),
@@ -255,10 +251,7 @@ impl Error {
     /// Whether retrying the whole transaction may succeed: serialization failures and
     /// deadlocks.
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            Error::SerializationFailure(_) | Error::DeadlockDetected(_)
-        )
+        matches!(self, Error::SerializationFailure(_) | Error::DeadlockDetected(_))
     }
 
     /// PostgreSQL's DETAIL line: for conflicts, the explanation of what happened.

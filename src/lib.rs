@@ -2,6 +2,8 @@
 
 pub mod error;
 pub mod sql;
+pub mod storage;
+pub mod txn;
 pub mod types;
 
 pub use error::{Error, Result, TxnId};

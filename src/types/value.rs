@@ -114,10 +114,11 @@ fn compare_int_real(i: i64, r: f64) -> Ordering {
         return Ordering::Less;
     }
     // i64 -> f64 may round; compare in the integer domain when r is within range.
-    if r >= 9.223_372_036_854_775_807e18 {
+    // `i64::MAX as f64` is 2^63, one above i64::MAX; `i64::MIN as f64` is exact.
+    if r >= i64::MAX as f64 {
         return Ordering::Less;
     }
-    if r < -9.223_372_036_854_775_808e18 {
+    if r < i64::MIN as f64 {
         return Ordering::Greater;
     }
     let floor = r.floor();

@@ -1,0 +1,289 @@
+//! One table's data: version chains by primary key, and its secondary indexes.
+//!
+//! ```text
+//!   rows:    BTreeMap<primary key, Chain>          ordered, one chain per logical row
+//!   indexes: [ BTreeSet<(index key, primary key)> ] one entry per distinct index key a version
+//!                                                   of the row has, so a reader probing an old
+//!                                                   value still finds the old version
+//! ```
+//!
+//! An index entry leads to a chain, never to one version: the reader picks the version its
+//! snapshot sees and re-checks that this version really has the key it searched for (an entry
+//! may belong to an older or newer version of the row). A row that changed its indexed value
+//! has two entries until the version with the old value is pruned.
+//!
+//! All mutation goes through [`TableData`]'s methods, which keep the indexes in step with the
+//! chains. The caller (`Table::write`) holds the table's write lock for one row operation at a
+//! time, never for a whole statement.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::TxnId;
+use crate::types::{IndexSchema, Key, TableSchema, Value};
+
+use super::version::{Chain, RowData, Version, NO_TXN};
+
+/// One entry of a secondary index: the indexed values and the row's primary key.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IndexEntry {
+    pub key: Key,
+    pub pk: Key,
+}
+
+impl IndexEntry {
+    /// The smallest entry with index key `key`, for starting a range scan: an empty primary
+    /// key sorts before every real one.
+    pub fn first_with(key: Key) -> IndexEntry {
+        IndexEntry { key, pk: Key::Many(Box::new([])) }
+    }
+}
+
+/// A secondary index: its definition and its entries.
+#[derive(Clone, Debug)]
+pub struct IndexData {
+    pub schema: IndexSchema,
+    pub entries: BTreeSet<IndexEntry>,
+}
+
+impl IndexData {
+    /// The index key of a row.
+    pub fn key_of(&self, data: &[Value]) -> Key {
+        Key::from_values(self.schema.columns.iter().map(|&c| data[c].clone()).collect())
+    }
+}
+
+/// The rows and indexes of one table.
+#[derive(Debug, Default)]
+pub struct TableData {
+    rows: BTreeMap<Key, Chain>,
+    indexes: Vec<IndexData>,
+    next_row_id: i64,
+    version_count: usize,
+}
+
+impl TableData {
+    pub fn new(schema: &TableSchema) -> TableData {
+        let indexes =
+            schema.indexes.iter().map(|s| IndexData { schema: s.clone(), entries: BTreeSet::new() }).collect();
+        TableData { rows: BTreeMap::new(), indexes, next_row_id: 1, version_count: 0 }
+    }
+
+    /// Every chain, by primary key.
+    pub fn rows(&self) -> &BTreeMap<Key, Chain> {
+        &self.rows
+    }
+
+    pub fn chain(&self, key: &Key) -> Option<&Chain> {
+        self.rows.get(key)
+    }
+
+    pub fn indexes(&self) -> &[IndexData] {
+        &self.indexes
+    }
+
+    /// How many versions the table holds, live and dead.
+    pub fn version_count(&self) -> usize {
+        self.version_count
+    }
+
+    /// A fresh hidden row id, for tables without a primary key.
+    pub fn allocate_row_id(&mut self) -> i64 {
+        let id = self.next_row_id;
+        self.next_row_id += 1;
+        id
+    }
+
+    /// Appends a version to the chain of `key` (creating the chain) and indexes it.
+    pub fn append_version(&mut self, key: Key, version: Version) {
+        for index in &mut self.indexes {
+            let entry = IndexEntry { key: index.key_of(&version.data), pk: key.clone() };
+            index.entries.insert(entry);
+        }
+        self.rows.entry(key).or_default().versions.push(version);
+        self.version_count += 1;
+    }
+
+    /// Ends the newest version of `key`: it was deleted or superseded by `xmax`. Returns false
+    /// if there is no version or the newest is already ended.
+    pub fn end_newest(&mut self, key: &Key, xmax: TxnId, cmax: u32) -> bool {
+        match self.rows.get_mut(key).and_then(|c| c.versions.last_mut()) {
+            Some(v) if v.xmax == NO_TXN => {
+                v.xmax = xmax;
+                v.cmax = cmax;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Undo of [`append_version`](Self::append_version): removes the newest version of `key`
+    /// if `txn` created it. Returns whether one was removed.
+    pub fn remove_newest_created_by(&mut self, key: &Key, txn: TxnId) -> bool {
+        let Some(chain) = self.rows.get_mut(key) else { return false };
+        if chain.newest().map(|v| v.xmin) != Some(txn) {
+            return false;
+        }
+        let removed = chain.versions.pop().expect("chain has a newest version");
+        self.version_count -= 1;
+        self.forget_index_entries(key, std::slice::from_ref(&removed.data));
+        true
+    }
+
+    /// Undo of [`end_newest`](Self::end_newest): clears the newest version's deleter if it is
+    /// `txn`. Returns whether it did.
+    pub fn reopen_newest(&mut self, key: &Key, txn: TxnId) -> bool {
+        match self.rows.get_mut(key).and_then(|c| c.versions.last_mut()) {
+            Some(v) if v.xmax == txn => {
+                v.xmax = NO_TXN;
+                v.cmax = 0;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Removes every version of `key` for which `is_dead` holds, and index entries that no
+    /// remaining version needs. Returns how many versions went.
+    pub fn prune(&mut self, key: &Key, is_dead: impl Fn(&Version) -> bool) -> usize {
+        let Some(chain) = self.rows.get_mut(key) else { return 0 };
+        if !chain.versions.iter().any(&is_dead) {
+            return 0;
+        }
+        let mut removed = Vec::new();
+        chain.versions.retain(|v| {
+            if is_dead(v) {
+                removed.push(v.data.clone());
+                false
+            } else {
+                true
+            }
+        });
+        self.version_count -= removed.len();
+        self.forget_index_entries(key, &removed);
+        removed.len()
+    }
+
+    /// Drops the index entries of `removed` row data that no version left under `key` needs,
+    /// and the chain itself once it is empty.
+    fn forget_index_entries(&mut self, key: &Key, removed: &[RowData]) {
+        let remaining: &[Version] = self.rows.get(key).map_or(&[], |c| &c.versions);
+        for index in &mut self.indexes {
+            for data in removed {
+                let index_key = index.key_of(data);
+                let still_needed = remaining.iter().any(|v| index.key_of(&v.data) == index_key);
+                if !still_needed {
+                    index.entries.remove(&IndexEntry { key: index_key, pk: key.clone() });
+                }
+            }
+        }
+        if remaining.is_empty() {
+            self.rows.remove(key);
+        }
+    }
+
+    /// Adds a secondary index and fills it from every version present.
+    pub fn add_index(&mut self, schema: IndexSchema) {
+        let mut index = IndexData { schema, entries: BTreeSet::new() };
+        for (key, chain) in &self.rows {
+            for v in &chain.versions {
+                index.entries.insert(IndexEntry { key: index.key_of(&v.data), pk: key.clone() });
+            }
+        }
+        self.indexes.push(index);
+    }
+
+    /// Removes the secondary index at `position`.
+    pub fn remove_index(&mut self, position: usize) {
+        self.indexes.remove(position);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{ColumnSchema, DataType};
+    use std::sync::Arc;
+
+    fn schema() -> TableSchema {
+        let col = |name: &str| ColumnSchema {
+            name: name.into(),
+            data_type: DataType::Integer,
+            max_chars: None,
+            nullable: true,
+            default: Value::Null,
+        };
+        TableSchema {
+            name: "t".into(),
+            columns: vec![col("id"), col("k")],
+            primary_key: vec![0],
+            indexes: vec![IndexSchema { name: "t_k".into(), columns: vec![1], unique: false }],
+        }
+    }
+
+    fn row(id: i64, k: i64) -> RowData {
+        Arc::from(vec![Value::Integer(id), Value::Integer(k)])
+    }
+
+    fn key(i: i64) -> Key {
+        Key::One(Value::Integer(i))
+    }
+
+    fn index_keys(t: &TableData) -> Vec<(i64, i64)> {
+        let int = |k: &Key| match k.values()[0] {
+            Value::Integer(i) => i,
+            _ => unreachable!(),
+        };
+        t.indexes()[0].entries.iter().map(|e| (int(&e.key), int(&e.pk))).collect()
+    }
+
+    #[test]
+    fn update_keeps_both_index_entries_until_pruned() {
+        let mut t = TableData::new(&schema());
+        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10)));
+        assert!(t.end_newest(&key(1), TxnId(5), 0));
+        t.append_version(key(1), Version::new(TxnId(5), 0, row(1, 20)));
+        assert_eq!(index_keys(&t), vec![(10, 1), (20, 1)]);
+        assert_eq!(t.version_count(), 2);
+
+        assert_eq!(t.prune(&key(1), |v| v.xmax == TxnId(5)), 1);
+        assert_eq!(index_keys(&t), vec![(20, 1)]);
+        assert_eq!(t.version_count(), 1);
+    }
+
+    #[test]
+    fn undo_restores_the_chain_and_indexes() {
+        let mut t = TableData::new(&schema());
+        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10)));
+        t.end_newest(&key(1), TxnId(5), 0);
+        t.append_version(key(1), Version::new(TxnId(5), 0, row(1, 20)));
+
+        assert!(!t.remove_newest_created_by(&key(1), TxnId(4)));
+        assert!(t.remove_newest_created_by(&key(1), TxnId(5)));
+        assert!(t.reopen_newest(&key(1), TxnId(5)));
+        let chain = t.chain(&key(1)).unwrap();
+        assert_eq!(chain.versions.len(), 1);
+        assert!(!chain.versions[0].is_ended());
+        assert_eq!(index_keys(&t), vec![(10, 1)]);
+    }
+
+    #[test]
+    fn pruning_everything_removes_the_chain() {
+        let mut t = TableData::new(&schema());
+        t.append_version(key(7), Version::new(TxnId(3), 0, row(7, 1)));
+        t.end_newest(&key(7), TxnId(4), 0);
+        t.prune(&key(7), |_| true);
+        assert!(t.chain(&key(7)).is_none());
+        assert!(index_keys(&t).is_empty());
+        assert_eq!(t.version_count(), 0);
+    }
+
+    #[test]
+    fn same_index_key_on_two_versions_is_one_entry() {
+        let mut t = TableData::new(&schema());
+        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10)));
+        t.end_newest(&key(1), TxnId(5), 0);
+        t.append_version(key(1), Version::new(TxnId(5), 0, row(1, 10)));
+        t.prune(&key(1), |v| v.xmax == TxnId(5));
+        assert_eq!(index_keys(&t), vec![(10, 1)]);
+    }
+}

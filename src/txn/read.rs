@@ -1,0 +1,239 @@
+//! Reading through a snapshot: point probes, primary-key scans and index scans.
+//!
+//! Scans run in batches: each batch takes the table's read lock, examines up to
+//! [`BATCH`] chains, copies out the versions the reader sees (an `Arc` clone per row), and
+//! releases the lock; the next batch resumes after the last key examined. So a long scan never
+//! holds a lock that would stall writers for its whole duration, and what it returns is still
+//! exactly what its snapshot sees: versions that appear between batches are invisible to it.
+//!
+//! ## Ranges over key prefixes
+//! A [`ScanRange`] bound may hold fewer values than the index has columns; it then bounds the
+//! prefix. On an index over `(a, b)`, `lower = Included([5])` starts at the first entry with
+//! `a >= 5` and `upper = Included([5])` stops after the last entry with `a = 5`.
+
+use std::cmp::Ordering;
+use std::collections::VecDeque;
+use std::ops::Bound;
+use std::sync::Arc;
+
+use crate::error::{Result, TxnId};
+use crate::storage::{Chain, IndexEntry, RowData, Table, Version};
+use crate::types::Key;
+
+use super::transaction::Transaction;
+use super::visibility::{is_visible, Reader, TxnStatus};
+
+/// How many chains one batch of a scan examines under the table's read lock.
+const BATCH: usize = 256;
+
+/// A row as a reader sees it: the version its snapshot selects.
+#[derive(Clone, Debug)]
+pub struct VisibleRow {
+    pub key: Key,
+    pub data: RowData,
+    /// The transaction that created this version.
+    pub xmin: TxnId,
+    /// The transaction that deleted or superseded it (one the reader does not see), or 0.
+    pub xmax: TxnId,
+}
+
+impl VisibleRow {
+    pub(super) fn of(key: &Key, version: &Version) -> VisibleRow {
+        VisibleRow { key: key.clone(), data: version.data.clone(), xmin: version.xmin, xmax: version.xmax }
+    }
+
+    /// Whether `version` is the one this row was read from.
+    pub(super) fn is_version(&self, version: &Version) -> bool {
+        Arc::ptr_eq(&self.data, &version.data)
+    }
+}
+
+/// A range of keys; see the module documentation for prefix bounds.
+#[derive(Clone, Debug)]
+pub struct ScanRange {
+    pub lower: Bound<Key>,
+    pub upper: Bound<Key>,
+}
+
+impl ScanRange {
+    /// Every key.
+    pub fn all() -> ScanRange {
+        ScanRange { lower: Bound::Unbounded, upper: Bound::Unbounded }
+    }
+
+    /// Exactly `key` (or every key with prefix `key`).
+    pub fn point(key: Key) -> ScanRange {
+        ScanRange { lower: Bound::Included(key.clone()), upper: Bound::Included(key) }
+    }
+
+    /// Compares the first `bound.len()` values of `key` with `bound`.
+    fn compare_prefix(key: &Key, bound: &Key) -> Ordering {
+        let n = bound.values().len().min(key.values().len());
+        key.values()[..n].cmp(bound.values())
+    }
+
+    fn above_lower(&self, key: &Key) -> bool {
+        match &self.lower {
+            Bound::Unbounded => true,
+            Bound::Included(b) => Self::compare_prefix(key, b) != Ordering::Less,
+            Bound::Excluded(b) => Self::compare_prefix(key, b) == Ordering::Greater,
+        }
+    }
+
+    fn below_upper(&self, key: &Key) -> bool {
+        match &self.upper {
+            Bound::Unbounded => true,
+            Bound::Included(b) => Self::compare_prefix(key, b) != Ordering::Greater,
+            Bound::Excluded(b) => Self::compare_prefix(key, b) == Ordering::Less,
+        }
+    }
+
+    /// Where an ordered walk must start: every key above the lower bound is at or after it.
+    fn start(&self) -> Bound<Key> {
+        match &self.lower {
+            Bound::Unbounded => Bound::Unbounded,
+            Bound::Included(b) | Bound::Excluded(b) => Bound::Included(b.clone()),
+        }
+    }
+}
+
+/// The version of `chain` that `reader` sees, if any (newest first: at most one is visible).
+pub(super) fn visible_version<'c>(
+    chain: &'c Chain,
+    reader: Reader<'_>,
+    status: &impl Fn(TxnId) -> TxnStatus,
+) -> Option<&'c Version> {
+    chain.versions.iter().rev().find(|v| is_visible(v, reader, status))
+}
+
+impl Transaction {
+    /// The row with primary key `key`, as this statement sees it.
+    pub fn get(&self, table: &Table, key: &Key) -> Option<VisibleRow> {
+        let status = |t| self.status(t);
+        self.with_reader(|reader| {
+            let data = table.read();
+            let chain = data.chain(key)?;
+            visible_version(chain, reader, &status).map(|v| VisibleRow::of(key, v))
+        })
+    }
+
+    /// The rows in `range` of the primary key, in key order.
+    pub fn scan<'a>(&'a self, table: &'a Arc<Table>, range: ScanRange) -> TableScan<'a> {
+        TableScan { txn: self, table, resume: range.start(), range, buffer: VecDeque::new(), done: false }
+    }
+
+    /// The rows whose key in secondary index `index` is in `range`, in index order. A row is
+    /// returned once, and only if the version this statement sees has a key in the range.
+    pub fn index_scan<'a>(&'a self, table: &'a Arc<Table>, index: usize, range: ScanRange) -> IndexScan<'a> {
+        let resume = match range.start() {
+            Bound::Unbounded => Bound::Unbounded,
+            Bound::Included(k) | Bound::Excluded(k) => Bound::Included(IndexEntry::first_with(k)),
+        };
+        IndexScan { txn: self, table, index, range, resume, buffer: VecDeque::new(), done: false }
+    }
+}
+
+/// A primary-key range scan; see [`Transaction::scan`].
+pub struct TableScan<'a> {
+    txn: &'a Transaction,
+    table: &'a Arc<Table>,
+    range: ScanRange,
+    resume: Bound<Key>,
+    buffer: VecDeque<VisibleRow>,
+    done: bool,
+}
+
+impl TableScan<'_> {
+    fn fill(&mut self) {
+        let status = |t| self.txn.status(t);
+        let range = &self.range;
+        let (buffer, resume, done) = (&mut self.buffer, &mut self.resume, &mut self.done);
+        self.txn.with_reader(|reader| {
+            let data = self.table.read();
+            for (examined, (key, chain)) in data.rows().range((resume.clone(), Bound::Unbounded)).enumerate() {
+                if examined == BATCH {
+                    *resume = Bound::Included(key.clone());
+                    return;
+                }
+                if !range.below_upper(key) {
+                    break;
+                }
+                if !range.above_lower(key) {
+                    continue;
+                }
+                if let Some(v) = visible_version(chain, reader, &status) {
+                    buffer.push_back(VisibleRow::of(key, v));
+                }
+            }
+            *done = true;
+        });
+    }
+}
+
+impl Iterator for TableScan<'_> {
+    type Item = Result<VisibleRow>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.buffer.is_empty() && !self.done {
+            self.fill();
+        }
+        self.buffer.pop_front().map(Ok)
+    }
+}
+
+/// A secondary-index range scan; see [`Transaction::index_scan`].
+pub struct IndexScan<'a> {
+    txn: &'a Transaction,
+    table: &'a Arc<Table>,
+    index: usize,
+    range: ScanRange,
+    resume: Bound<IndexEntry>,
+    buffer: VecDeque<VisibleRow>,
+    done: bool,
+}
+
+impl IndexScan<'_> {
+    fn fill(&mut self) {
+        let status = |t| self.txn.status(t);
+        let (range, position) = (&self.range, self.index);
+        let (buffer, resume, done) = (&mut self.buffer, &mut self.resume, &mut self.done);
+        self.txn.with_reader(|reader| {
+            let data = self.table.read();
+            let Some(index) = data.indexes().get(position) else {
+                *done = true;
+                return;
+            };
+            for (examined, entry) in index.entries.range((resume.clone(), Bound::Unbounded)).enumerate() {
+                if examined == BATCH {
+                    *resume = Bound::Included(entry.clone());
+                    return;
+                }
+                if !range.below_upper(&entry.key) {
+                    break;
+                }
+                if !range.above_lower(&entry.key) {
+                    continue;
+                }
+                let Some(chain) = data.chain(&entry.pk) else { continue };
+                if let Some(v) = visible_version(chain, reader, &status) {
+                    // The entry may belong to another version of the row.
+                    if index.key_of(&v.data) == entry.key {
+                        buffer.push_back(VisibleRow::of(&entry.pk, v));
+                    }
+                }
+            }
+            *done = true;
+        });
+    }
+}
+
+impl Iterator for IndexScan<'_> {
+    type Item = Result<VisibleRow>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.buffer.is_empty() && !self.done {
+            self.fill();
+        }
+        self.buffer.pop_front().map(Ok)
+    }
+}

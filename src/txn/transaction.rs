@@ -1,0 +1,215 @@
+//! One transaction: its id, scheme, snapshot, statements, savepoints, commit and abort.
+//!
+//! ```text
+//!   begin ──► statement ──► statement ──► ... ──► commit  (status committed, then locks released)
+//!                │                          └───► abort   (status aborted, undo, locks released)
+//!                └─ begin_statement(): next command id; READ COMMITTED takes a new snapshot,
+//!                   SNAPSHOT takes its only one at the first statement (as PostgreSQL does)
+//! ```
+//!
+//! Order matters at the end. Commit flips the status (and leaves the running set, atomically
+//! with respect to snapshots) *before* releasing locks, so a waiter woken by the release sees
+//! the commit. Abort marks the status, undoes every change, *then* releases locks and leaves
+//! the running set, so that no version of an aborted transaction is left behind once anyone
+//! can look at the chain without waiting.
+//!
+//! A transaction is used by one session at a time, but its methods take `&self` (state lives
+//! in cells) so that the executor can read through an open scan while it writes.
+
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{Error, Result, TxnId};
+
+use super::snapshot::Snapshot;
+use super::undo::UndoLog;
+use super::visibility::{Reader, TxnStatus};
+use super::{Engine, IsolationLevel, WaitPolicy};
+
+/// How a transaction runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TxnOptions {
+    pub level: IsolationLevel,
+    pub read_only: bool,
+    /// How long a lock wait may last before failing with 55P03; `None` waits for ever.
+    pub lock_timeout: Option<Duration>,
+}
+
+impl Default for TxnOptions {
+    fn default() -> Self {
+        TxnOptions { level: IsolationLevel::Snapshot, read_only: false, lock_timeout: None }
+    }
+}
+
+/// A point to roll back to: how long the undo log was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Savepoint(usize);
+
+/// A running transaction. Dropping it without commit aborts it.
+pub struct Transaction {
+    pub(super) engine: Arc<Engine>,
+    pub(super) id: TxnId,
+    options: Cell<TxnOptions>,
+    snapshot: RefCell<Option<Arc<Snapshot>>>,
+    /// Command id of the current statement; 0 before the first.
+    cid: Cell<u32>,
+    pub(super) undo: RefCell<UndoLog>,
+    ended: Cell<bool>,
+}
+
+impl std::fmt::Debug for Transaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transaction").field("id", &self.id).field("options", &self.options.get()).finish()
+    }
+}
+
+impl Transaction {
+    /// Starts a transaction. Fails with 0A000 for schemes not implemented yet.
+    pub fn begin(engine: &Arc<Engine>, options: TxnOptions) -> Result<Transaction> {
+        check_supported(options.level)?;
+        let id = engine.manager.begin();
+        engine.locks.begin(id);
+        Ok(Transaction {
+            engine: engine.clone(),
+            id,
+            options: Cell::new(options),
+            snapshot: RefCell::new(None),
+            cid: Cell::new(0),
+            undo: RefCell::new(UndoLog::default()),
+            ended: Cell::new(false),
+        })
+    }
+
+    pub fn id(&self) -> TxnId {
+        self.id
+    }
+
+    pub fn options(&self) -> TxnOptions {
+        self.options.get()
+    }
+
+    pub fn level(&self) -> IsolationLevel {
+        self.options.get().level
+    }
+
+    /// Whether a statement has run yet (after that the scheme can no longer change).
+    pub fn has_started_statements(&self) -> bool {
+        self.cid.get() > 0
+    }
+
+    /// Changes how the transaction runs; only before its first statement (PostgreSQL's rule
+    /// for `SET TRANSACTION ISOLATION LEVEL`).
+    pub fn set_options(&self, options: TxnOptions) -> Result<()> {
+        if self.has_started_statements() && options.level != self.level() {
+            return Err(Error::ActiveTransaction("SET TRANSACTION ISOLATION LEVEL after the first query"));
+        }
+        check_supported(options.level)?;
+        self.options.set(options);
+        Ok(())
+    }
+
+    /// Starts the next statement: a new command id, and for READ COMMITTED a new snapshot.
+    pub fn begin_statement(&self) {
+        self.cid.set(self.cid.get() + 1);
+        let mut snapshot = self.snapshot.borrow_mut();
+        if snapshot.is_none() || self.level() == IsolationLevel::ReadCommitted {
+            *snapshot = Some(Arc::new(self.engine.manager.snapshot(self.id)));
+        }
+    }
+
+    /// The snapshot of the current statement.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        if self.snapshot.borrow().is_none() {
+            self.begin_statement();
+        }
+        self.snapshot.borrow().clone().expect("snapshot taken")
+    }
+
+    pub(super) fn cid(&self) -> u32 {
+        self.cid.get()
+    }
+
+    /// Runs `f` with the current statement's reader.
+    pub(super) fn with_reader<R>(&self, f: impl FnOnce(Reader<'_>) -> R) -> R {
+        let snapshot = self.snapshot();
+        f(Reader { me: self.id, cid: self.cid.get(), snapshot: &snapshot })
+    }
+
+    pub(super) fn status(&self, txn: TxnId) -> TxnStatus {
+        self.engine.manager.status(txn)
+    }
+
+    pub(super) fn wait_policy(&self, nowait: bool) -> WaitPolicy {
+        if nowait {
+            WaitPolicy::NoWait
+        } else {
+            WaitPolicy::Block { timeout: self.options.get().lock_timeout }
+        }
+    }
+
+    /// Waits until transaction `other` has ended.
+    pub(super) fn wait_for(&self, other: TxnId) -> Result<()> {
+        self.engine.locks.wait_for_transaction(self.id, other, self.wait_policy(false))
+    }
+
+    /// Fails with 25006 in a READ ONLY transaction.
+    pub(super) fn check_writable(&self, operation: &'static str) -> Result<()> {
+        if self.options.get().read_only {
+            return Err(Error::ReadOnlyTransaction(operation));
+        }
+        Ok(())
+    }
+
+    /// Marks the current position for `ROLLBACK TO SAVEPOINT`.
+    pub fn savepoint(&self) -> Savepoint {
+        Savepoint(self.undo.borrow().len())
+    }
+
+    /// Takes back every change made since `savepoint`. Locks taken since are kept (PostgreSQL
+    /// releases them; keeping them is safe and simpler, and only delays others).
+    pub fn rollback_to(&self, savepoint: Savepoint) {
+        self.undo.borrow_mut().rollback_to(savepoint.0, self.id);
+    }
+
+    /// Commits: all writes become visible at once to snapshots taken from now on.
+    pub fn commit(self) -> Result<()> {
+        self.ended.set(true);
+        self.engine.manager.commit(self.id);
+        self.engine.locks.release_all(self.id);
+        let undo = self.undo.borrow();
+        self.engine.vacuum.push(self.id, undo.ended_rows());
+        self.engine.vacuum.after_transaction_end(&self.engine.manager);
+        Ok(())
+    }
+
+    /// Aborts: every write is taken back, no one will ever see it.
+    pub fn rollback(self) {
+        self.abort();
+    }
+
+    fn abort(&self) {
+        if self.ended.replace(true) {
+            return;
+        }
+        self.engine.manager.mark_aborted(self.id);
+        self.undo.borrow_mut().rollback_to(0, self.id);
+        self.engine.locks.release_all(self.id);
+        self.engine.manager.finish_abort(self.id);
+        self.engine.vacuum.after_transaction_end(&self.engine.manager);
+    }
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        self.abort();
+    }
+}
+
+fn check_supported(level: IsolationLevel) -> Result<()> {
+    match level {
+        IsolationLevel::ReadCommitted | IsolationLevel::Snapshot => Ok(()),
+        IsolationLevel::TwoPhaseLocking => Err(Error::FeatureNotSupported("isolation level TWO PHASE LOCKING".into())),
+        IsolationLevel::Serializable => Err(Error::FeatureNotSupported("isolation level SERIALIZABLE".into())),
+    }
+}

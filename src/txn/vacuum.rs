@@ -1,0 +1,125 @@
+//! Vacuum: reclaiming versions that no snapshot can see any more.
+//!
+//! A version is **dead** when its deleter committed with an id below the horizon (the oldest
+//! snapshot `xmin` in use, see `manager.rs`): every present and future snapshot includes the
+//! deletion, so nobody can see the version again. Versions of aborted transactions never need
+//! vacuum: abort removes them itself (`undo.rs`).
+//!
+//! Dead versions are removed in three ways:
+//! 1. **On write** (like PostgreSQL's page pruning): before a writer appends to a chain it
+//!    prunes that chain, so a row updated again and again keeps a short chain.
+//! 2. **After commit**: a committed transaction's ended rows go into a queue; once the queue
+//!    is long enough, the committing session prunes the entries whose deleter is below the
+//!    horizon (rows deleted and never written again are reclaimed this way).
+//! 3. **`VACUUM`**: a full pass over a table or all tables.
+//!
+//! Pruning also drops index entries that only dead versions needed.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+
+use parking_lot::Mutex;
+
+use crate::error::TxnId;
+use crate::storage::{Table, TableData, Version, NO_TXN};
+use crate::types::Key;
+
+use super::manager::TxnManager;
+use super::visibility::TxnStatus;
+
+/// How many queued rows make a committing session run the queue.
+const QUEUE_RUN_THRESHOLD: usize = 512;
+
+/// Whether `version` is dead with respect to `horizon`.
+pub fn is_dead(version: &Version, horizon: TxnId, manager: &TxnManager) -> bool {
+    version.xmax != NO_TXN && version.xmax < horizon && matches!(manager.status(version.xmax), TxnStatus::Committed(_))
+}
+
+/// Prunes the dead versions of one chain. Returns how many were removed.
+pub fn prune_chain(data: &mut TableData, key: &Key, horizon: TxnId, manager: &TxnManager) -> usize {
+    data.prune(key, |v| is_dead(v, horizon, manager))
+}
+
+/// Prunes every chain of `table`. Returns how many versions were removed.
+pub fn vacuum_table(table: &Table, manager: &TxnManager) -> usize {
+    let horizon = manager.horizon();
+    let keys: Vec<Key> = table
+        .read()
+        .rows()
+        .iter()
+        .filter(|(_, chain)| chain.versions.iter().any(|v| is_dead(v, horizon, manager)))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let mut data = table.write();
+    keys.iter().map(|k| prune_chain(&mut data, k, horizon, manager)).sum()
+}
+
+struct Pending {
+    table: Weak<Table>,
+    key: Key,
+    deleter: TxnId,
+}
+
+/// Rows whose versions were ended by committed transactions, waiting for the horizon to pass.
+#[derive(Default)]
+pub struct VacuumQueue {
+    pending: Mutex<Vec<Pending>>,
+    /// The horizon as last computed: a lower bound of the true one, for pruning on write.
+    horizon: AtomicU64,
+}
+
+impl std::fmt::Debug for VacuumQueue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VacuumQueue").field("pending", &self.pending.lock().len()).finish()
+    }
+}
+
+impl VacuumQueue {
+    /// Queues the rows a committed transaction `deleter` ended.
+    pub fn push<'a>(&self, deleter: TxnId, rows: impl Iterator<Item = (&'a Arc<Table>, &'a Key)>) {
+        let mut pending = self.pending.lock();
+        pending.extend(rows.map(|(t, k)| Pending { table: Arc::downgrade(t), key: k.clone(), deleter }));
+    }
+
+    /// Records the horizon after a transaction ended, and runs the queue if it is long.
+    pub fn after_transaction_end(&self, manager: &TxnManager) {
+        let horizon = manager.horizon();
+        self.horizon.store(horizon.0, Ordering::Release);
+        if self.pending.lock().len() >= QUEUE_RUN_THRESHOLD {
+            self.run(manager);
+        }
+    }
+
+    /// The last computed horizon (never above the true one).
+    pub fn cached_horizon(&self) -> TxnId {
+        TxnId(self.horizon.load(Ordering::Acquire))
+    }
+
+    /// Prunes every queued row whose deleter is below the horizon; keeps the others.
+    /// Returns how many versions were removed.
+    pub fn run(&self, manager: &TxnManager) -> usize {
+        let horizon = manager.horizon();
+        let ready: Vec<Pending> = {
+            let mut pending = self.pending.lock();
+            let (ready, waiting): (Vec<_>, Vec<_>) = pending.drain(..).partition(|p| p.deleter < horizon);
+            *pending = waiting;
+            ready
+        };
+        let mut removed = 0;
+        for p in ready {
+            if let Some(table) = p.table.upgrade() {
+                removed += prune_chain(&mut table.write(), &p.key, horizon, manager);
+            }
+        }
+        removed
+    }
+
+    /// How many rows wait in the queue.
+    pub fn len(&self) -> usize {
+        self.pending.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

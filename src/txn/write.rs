@@ -1,0 +1,315 @@
+//! Writing: insert, lock, update and delete rows, keeping unique constraints under
+//! concurrency.
+//!
+//! ## Row locks
+//! Every UPDATE, DELETE and SELECT FOR UPDATE/SHARE first takes the row's lock in the lock
+//! manager ([`Transaction::lock_row`]), and keeps it to the end of the transaction. Holding the
+//! X lock, a writer knows no one else is changing the chain, so it can look at what happened
+//! since its snapshot and apply its scheme's rule (`read_committed.rs`,
+//! `snapshot_isolation.rs`). This is what prevents dirty writes (G0) at every level.
+//!
+//! ## Unique keys
+//! A primary or unique key is checked and the new version appended under the table's write
+//! lock, as one step, so two inserters cannot both miss each other. The check looks at the
+//! newest version that has the key in each candidate chain:
+//!
+//! | that version's state                                   | outcome                     |
+//! |--------------------------------------------------------|-----------------------------|
+//! | created by a transaction still running (or aborting)   | wait for it, then re-check  |
+//! | ended by a transaction still running (or aborting)     | wait for it, then re-check  |
+//! | committed and not ended, or mine and not ended         | 23505 unique violation      |
+//! | ended by a committed transaction, or by me             | no conflict                 |
+//!
+//! So a second inserter of a key waits for the first and gets 23505 if the first commits, or
+//! goes ahead if it aborts, as in PostgreSQL. Waiting happens outside the table lock, through
+//! the lock manager (`wait_for_transaction`), so the wait shows in the waits-for graph.
+
+use std::sync::Arc;
+
+use crate::error::{Error, Result, TxnId};
+use crate::storage::{Chain, RowData, Table, TableData, Version, NO_TXN};
+use crate::types::{Key, TableSchema, Value};
+
+use super::lock_manager::{LockMode, LockTarget};
+use super::read::VisibleRow;
+use super::read_committed::{follow_updates, Followed};
+use super::snapshot_isolation::first_updater_wins;
+use super::transaction::Transaction;
+use super::undo::UndoEntry;
+use super::vacuum::prune_chain;
+use super::visibility::TxnStatus;
+use super::{describe, IsolationLevel};
+
+/// The lock a statement takes on a row it is about to change or lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowLockMode {
+    /// UPDATE, DELETE, SELECT FOR UPDATE: exclusive.
+    Update,
+    /// SELECT FOR SHARE: shared with other FOR SHARE lockers.
+    Share,
+}
+
+/// What [`Transaction::lock_row`] found once it held the lock.
+#[derive(Clone, Debug)]
+pub enum Locked {
+    /// The version read is still the current one.
+    Current(VisibleRow),
+    /// READ COMMITTED only: a concurrent transaction committed a newer version, now locked;
+    /// the caller re-checks its WHERE clause on it.
+    Changed(VisibleRow),
+    /// The row was deleted concurrently (or already changed by this statement): skip it.
+    Gone,
+}
+
+/// The outcome of a unique check.
+enum Check {
+    Ok,
+    Violation(Error),
+    WaitFor(TxnId),
+}
+
+/// Who holds a key in one chain.
+enum KeyHolder {
+    /// Nobody: the versions with the key are gone or going.
+    Free,
+    /// A live version, committed or mine.
+    Held,
+    /// A transaction still running (or aborting) decides: wait for it.
+    Undecided(TxnId),
+}
+
+/// The outcome of examining a locked row.
+enum Examined {
+    Done(Result<Locked>),
+    WaitFor(TxnId),
+}
+
+impl Transaction {
+    /// Inserts a row (values in column order, already typed and checked for NOT NULL).
+    pub fn insert(&self, table: &Arc<Table>, values: Vec<Value>) -> Result<VisibleRow> {
+        self.check_writable("INSERT")?;
+        let schema = table.schema();
+        let data: RowData = values.into();
+        loop {
+            let mut rows = table.write();
+            let key = if schema.has_hidden_row_id() {
+                Key::One(Value::Integer(rows.allocate_row_id()))
+            } else {
+                primary_key_of(&schema, &data)
+            };
+            match self.check_unique(&rows, &schema, &key, &data, None) {
+                Check::Ok => {}
+                Check::Violation(e) => return Err(e),
+                Check::WaitFor(other) => {
+                    drop(rows);
+                    self.wait_for(other)?;
+                    continue;
+                }
+            }
+            prune_chain(&mut rows, &key, self.engine.vacuum.cached_horizon(), &self.engine.manager);
+            rows.append_version(key.clone(), Version::new(self.id, self.cid(), data.clone()));
+            self.undo.borrow_mut().push(UndoEntry::Appended { table: table.clone(), key: key.clone() });
+            return Ok(VisibleRow { key, data, xmin: self.id, xmax: NO_TXN });
+        }
+    }
+
+    /// Locks a row read by this statement, waiting for concurrent lockers, and reports what
+    /// became of it; see [`Locked`]. Under SNAPSHOT a row changed by a transaction that
+    /// committed after the snapshot fails with 40001 here.
+    pub fn lock_row(&self, table: &Arc<Table>, row: &VisibleRow, mode: RowLockMode, nowait: bool) -> Result<Locked> {
+        let target = LockTarget::Row { table: table.id, key: row.key.clone() };
+        let lock_mode = match mode {
+            RowLockMode::Update => LockMode::Exclusive,
+            RowLockMode::Share => LockMode::Shared,
+        };
+        self.engine.locks.acquire(self.id, target, lock_mode, self.wait_policy(nowait))?;
+        loop {
+            let examined = {
+                let rows = table.read();
+                self.examine_locked_row(table, rows.chain(&row.key), row)
+            };
+            match examined {
+                Examined::Done(result) => return result,
+                Examined::WaitFor(other) => self.wait_for(other)?,
+            }
+        }
+    }
+
+    fn examine_locked_row(&self, table: &Table, chain: Option<&Chain>, row: &VisibleRow) -> Examined {
+        // A version that vanished was pruned: its deletion is visible to everyone.
+        let Some((chain, position)) =
+            chain.and_then(|c| c.versions.iter().rposition(|v| row.is_version(v)).map(|p| (c, p)))
+        else {
+            return Examined::Done(Ok(Locked::Gone));
+        };
+        let version = &chain.versions[position];
+        if version.xmax == NO_TXN {
+            return Examined::Done(Ok(Locked::Current(row.clone())));
+        }
+        if version.xmax == self.id {
+            return Examined::Done(Ok(Locked::Gone));
+        }
+        let status = |t| self.status(t);
+        match self.level() {
+            IsolationLevel::ReadCommitted => match follow_updates(chain, position, self.id, status) {
+                Followed::Newest(p) => {
+                    Examined::Done(Ok(Locked::Changed(VisibleRow::of(&row.key, &chain.versions[p]))))
+                }
+                Followed::Deleted => Examined::Done(Ok(Locked::Gone)),
+                Followed::WaitFor(other) => Examined::WaitFor(other),
+            },
+            _ => match status(version.xmax) {
+                TxnStatus::Committed(_) => {
+                    let updated = chain.versions.get(position + 1).is_some_and(|next| next.xmin == version.xmax);
+                    let object = describe::table_row(table, &row.key);
+                    Examined::Done(Err(first_updater_wins(self.id, version.xmax, object, !updated)))
+                }
+                TxnStatus::InProgress | TxnStatus::Aborted => Examined::WaitFor(version.xmax),
+            },
+        }
+    }
+
+    /// Replaces a locked row with a new version (values in column order, already typed). The
+    /// primary key may change: the row then moves to another chain.
+    pub fn update(&self, table: &Arc<Table>, row: &VisibleRow, values: Vec<Value>) -> Result<VisibleRow> {
+        self.check_writable("UPDATE")?;
+        self.ensure_row_locked(table, &row.key)?;
+        let schema = table.schema();
+        let data: RowData = values.into();
+        let key = if schema.has_hidden_row_id() { row.key.clone() } else { primary_key_of(&schema, &data) };
+        loop {
+            let mut rows = table.write();
+            self.check_still_current(&rows, row)?;
+            match self.check_unique(&rows, &schema, &key, &data, Some(row)) {
+                Check::Ok => {}
+                Check::Violation(e) => return Err(e),
+                Check::WaitFor(other) => {
+                    drop(rows);
+                    self.wait_for(other)?;
+                    continue;
+                }
+            }
+            let horizon = self.engine.vacuum.cached_horizon();
+            prune_chain(&mut rows, &row.key, horizon, &self.engine.manager);
+            rows.end_newest(&row.key, self.id, self.cid());
+            if key != row.key {
+                prune_chain(&mut rows, &key, horizon, &self.engine.manager);
+            }
+            rows.append_version(key.clone(), Version::new(self.id, self.cid(), data.clone()));
+            let mut undo = self.undo.borrow_mut();
+            undo.push(UndoEntry::Ended { table: table.clone(), key: row.key.clone() });
+            undo.push(UndoEntry::Appended { table: table.clone(), key: key.clone() });
+            return Ok(VisibleRow { key, data, xmin: self.id, xmax: NO_TXN });
+        }
+    }
+
+    /// Deletes a locked row.
+    pub fn delete(&self, table: &Arc<Table>, row: &VisibleRow) -> Result<()> {
+        self.check_writable("DELETE")?;
+        self.ensure_row_locked(table, &row.key)?;
+        let mut rows = table.write();
+        self.check_still_current(&rows, row)?;
+        rows.end_newest(&row.key, self.id, self.cid());
+        self.undo.borrow_mut().push(UndoEntry::Ended { table: table.clone(), key: row.key.clone() });
+        Ok(())
+    }
+
+    /// Takes the X row lock if not held yet (a no-op after `lock_row(Update)`).
+    fn ensure_row_locked(&self, table: &Table, key: &Key) -> Result<()> {
+        let target = LockTarget::Row { table: table.id, key: key.clone() };
+        self.engine.locks.acquire(self.id, target, LockMode::Exclusive, self.wait_policy(false))
+    }
+
+    /// A write must start from the current version of a locked row.
+    fn check_still_current(&self, rows: &TableData, row: &VisibleRow) -> Result<()> {
+        match rows.chain(&row.key).and_then(Chain::newest) {
+            Some(v) if row.is_version(v) && v.xmax == NO_TXN => Ok(()),
+            _ => Err(Error::Internal("write to a row version that is not current; lock_row must come first".into())),
+        }
+    }
+
+    /// Checks the primary key `key` and every unique index for a row `data` about to be
+    /// written; `updating` is the row it replaces, if any.
+    fn check_unique(
+        &self,
+        rows: &TableData,
+        schema: &TableSchema,
+        key: &Key,
+        data: &RowData,
+        updating: Option<&VisibleRow>,
+    ) -> Check {
+        let moved = updating.is_none_or(|old| &old.key != key);
+        if !schema.has_hidden_row_id() && moved {
+            if let Some(chain) = rows.chain(key) {
+                match self.key_holder(chain, |_| true) {
+                    KeyHolder::Free => {}
+                    KeyHolder::Held => {
+                        let name = schema.primary_key_name();
+                        return Check::Violation(unique_violation(schema, &name, &schema.primary_key, data));
+                    }
+                    KeyHolder::Undecided(other) => return Check::WaitFor(other),
+                }
+            }
+        }
+        for index in rows.indexes().iter().filter(|i| i.schema.unique) {
+            let index_key = index.key_of(data);
+            if index_key.has_null() {
+                continue;
+            }
+            if let Some(old) = updating {
+                if index.key_of(&old.data) == index_key {
+                    continue;
+                }
+            }
+            let candidates = index.entries.range(crate::storage::IndexEntry::first_with(index_key.clone())..);
+            for entry in candidates.take_while(|e| e.key == index_key) {
+                let Some(chain) = rows.chain(&entry.pk) else { continue };
+                match self.key_holder(chain, |v| index.key_of(&v.data) == index_key) {
+                    KeyHolder::Free => {}
+                    KeyHolder::Held => {
+                        return Check::Violation(unique_violation(
+                            schema,
+                            &index.schema.name,
+                            &index.schema.columns,
+                            data,
+                        ))
+                    }
+                    KeyHolder::Undecided(other) => return Check::WaitFor(other),
+                }
+            }
+        }
+        Check::Ok
+    }
+
+    /// Who holds the key in `chain`, judged by the newest version that has it (`has_key`);
+    /// see the table in the module documentation.
+    fn key_holder(&self, chain: &Chain, has_key: impl Fn(&Version) -> bool) -> KeyHolder {
+        let Some(version) = chain.versions.iter().rev().find(|v| has_key(v)) else { return KeyHolder::Free };
+        let committed = |t: TxnId| matches!(self.status(t), TxnStatus::Committed(_));
+        if version.xmin != self.id && !committed(version.xmin) {
+            return KeyHolder::Undecided(version.xmin);
+        }
+        if version.xmax == NO_TXN {
+            return KeyHolder::Held;
+        }
+        if version.xmax == self.id || committed(version.xmax) {
+            return KeyHolder::Free;
+        }
+        KeyHolder::Undecided(version.xmax)
+    }
+}
+
+/// The primary key of a row of `schema` (which has one).
+fn primary_key_of(schema: &TableSchema, data: &[Value]) -> Key {
+    Key::from_values(schema.primary_key.iter().map(|&c| data[c].clone()).collect())
+}
+
+/// 23505 with PostgreSQL's detail: `Key (id)=(1) already exists.`
+fn unique_violation(schema: &TableSchema, constraint: &str, columns: &[usize], data: &[Value]) -> Error {
+    let names: Vec<&str> = columns.iter().map(|&c| schema.columns[c].name.as_str()).collect();
+    let values: Vec<String> = columns.iter().map(|&c| data[c].to_string()).collect();
+    Error::UniqueViolation {
+        constraint: constraint.to_string(),
+        key: format!("({})=({})", names.join(", "), values.join(", ")),
+    }
+}
