@@ -179,8 +179,12 @@ pub enum Error {
     CardinalityViolation,
     #[error("{0}")]
     InvalidParameterValue(String),
+    #[error("unrecognized configuration parameter \"{0}\"")]
+    UnrecognizedParameter(String),
     #[error("duplicate key value violates unique constraint \"{constraint}\"")]
     UniqueViolation { constraint: String, key: String },
+    #[error("could not create unique index \"{index}\"")]
+    DuplicateKeysInIndex { index: String, key: String },
     #[error("null value in column \"{column}\" of relation \"{table}\" violates not-null constraint")]
     NotNullViolation { table: String, column: String },
     #[error("could not serialize access due to {}", .0.rule.cause())]
@@ -195,16 +199,30 @@ pub enum Error {
     InFailedTransaction,
     #[error("{0} cannot run inside a transaction block")]
     ActiveTransaction(&'static str),
+    #[error("{0} must be called before any query")]
+    TooLateInTransaction(&'static str),
     #[error("{0} can only be used in transaction blocks")]
     NoActiveTransaction(&'static str),
     #[error("savepoint \"{0}\" does not exist")]
     UndefinedSavepoint(String),
     #[error("cannot execute {0} in a read-only transaction")]
     ReadOnlyTransaction(&'static str),
+    #[error("the transaction was rolled back because a statement in it failed")]
+    TransactionRolledBack,
     #[error("query returned no rows")]
     NoRows,
     #[error("{0}")]
     InvalidColumnIndex(String),
+    /// A reference the clause cannot accept: `ORDER BY 3` beyond the select list, an ORDER BY
+    /// expression missing from a SELECT DISTINCT list, a column in LIMIT (42P10).
+    #[error("{0}")]
+    InvalidColumnReference(String),
+    /// A table definition that contradicts itself, e.g. two primary keys (42P16).
+    #[error("{0}")]
+    InvalidTableDefinition(String),
+    /// Two FROM items with the same name: `FROM t, t` (42712).
+    #[error("table name \"{0}\" specified more than once")]
+    DuplicateAlias(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -231,7 +249,8 @@ impl Error {
             Error::StringTooLong(_) => "22001",
             Error::CardinalityViolation => "21000",
             Error::InvalidParameterValue(_) => "22023",
-            Error::UniqueViolation { .. } => "23505",
+            Error::UnrecognizedParameter(_) => "42704",
+            Error::UniqueViolation { .. } | Error::DuplicateKeysInIndex { .. } => "23505",
             Error::NotNullViolation { .. } => "23502",
             Error::SerializationFailure(_) => "40001",
             Error::DeadlockDetected(_) => "40P01",
@@ -239,11 +258,16 @@ impl Error {
             Error::QueryCanceled => "57014",
             Error::InFailedTransaction => "25P02",
             Error::ActiveTransaction(_) => "25001",
+            Error::TooLateInTransaction(_) => "25001",
             Error::NoActiveTransaction(_) => "25P01",
             Error::UndefinedSavepoint(_) => "3B001",
             Error::ReadOnlyTransaction(_) => "25006",
             Error::NoRows => "P0002",
+            Error::TransactionRolledBack => "40000",
             Error::InvalidColumnIndex(_) => "42703",
+            Error::InvalidColumnReference(_) => "42P10",
+            Error::InvalidTableDefinition(_) => "42P16",
+            Error::DuplicateAlias(_) => "42712",
             Error::Internal(_) => "XX000",
         }
     }
@@ -258,6 +282,7 @@ impl Error {
     pub fn detail(&self) -> Option<String> {
         match self {
             Error::UniqueViolation { key, .. } => Some(format!("Key {key} already exists.")),
+            Error::DuplicateKeysInIndex { key, .. } => Some(format!("Key {key} is duplicated.")),
             Error::SerializationFailure(c) => Some(c.to_string()),
             Error::DeadlockDetected(d) => Some(d.to_string()),
             Error::LockNotAvailable(what) => Some(format!("while waiting for {what}")),

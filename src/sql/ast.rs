@@ -275,7 +275,7 @@ pub enum Expr {
     Literal(Value),
     /// `$n`, 1-based as written.
     Parameter(usize),
-    /// The keyword `DEFAULT` in an INSERT's VALUES list.
+    /// The keyword `DEFAULT` in an INSERT's VALUES list or an UPDATE's SET list.
     Default,
     Unary {
         op: UnaryOp,

@@ -1,4 +1,9 @@
 //! The SQL layer: parse -> translate -> plan -> execute.
 
 pub mod ast;
+pub mod execute;
+pub mod parse;
 pub mod plan;
+pub mod planner;
+pub mod prepared;
+mod translate;

@@ -65,9 +65,20 @@ impl std::fmt::Debug for Transaction {
 }
 
 impl Transaction {
+    /// Fails with 0A000 for schemes not implemented yet.
+    pub fn check_supported(level: IsolationLevel) -> Result<()> {
+        match level {
+            IsolationLevel::ReadCommitted | IsolationLevel::Snapshot => Ok(()),
+            IsolationLevel::TwoPhaseLocking => {
+                Err(Error::FeatureNotSupported("isolation level TWO PHASE LOCKING".into()))
+            }
+            IsolationLevel::Serializable => Err(Error::FeatureNotSupported("isolation level SERIALIZABLE".into())),
+        }
+    }
+
     /// Starts a transaction. Fails with 0A000 for schemes not implemented yet.
     pub fn begin(engine: &Arc<Engine>, options: TxnOptions) -> Result<Transaction> {
-        check_supported(options.level)?;
+        Self::check_supported(options.level)?;
         let id = engine.manager.begin();
         engine.locks.begin(id);
         Ok(Transaction {
@@ -102,9 +113,12 @@ impl Transaction {
     /// for `SET TRANSACTION ISOLATION LEVEL`).
     pub fn set_options(&self, options: TxnOptions) -> Result<()> {
         if self.has_started_statements() && options.level != self.level() {
-            return Err(Error::ActiveTransaction("SET TRANSACTION ISOLATION LEVEL after the first query"));
+            return Err(Error::TooLateInTransaction("SET TRANSACTION ISOLATION LEVEL"));
         }
-        check_supported(options.level)?;
+        if self.has_started_statements() && !options.read_only && self.options.get().read_only {
+            return Err(Error::TooLateInTransaction("SET TRANSACTION READ WRITE"));
+        }
+        Self::check_supported(options.level)?;
         self.options.set(options);
         Ok(())
     }
@@ -203,13 +217,5 @@ impl Transaction {
 impl Drop for Transaction {
     fn drop(&mut self) {
         self.abort();
-    }
-}
-
-fn check_supported(level: IsolationLevel) -> Result<()> {
-    match level {
-        IsolationLevel::ReadCommitted | IsolationLevel::Snapshot => Ok(()),
-        IsolationLevel::TwoPhaseLocking => Err(Error::FeatureNotSupported("isolation level TWO PHASE LOCKING".into())),
-        IsolationLevel::Serializable => Err(Error::FeatureNotSupported("isolation level SERIALIZABLE".into())),
     }
 }

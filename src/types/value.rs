@@ -76,13 +76,23 @@ impl Value {
     }
 }
 
-/// Formats a float the way PostgreSQL prints `double precision`: shortest round-trip digits,
-/// `Infinity`/`-Infinity`/`NaN` spelled out.
+/// Formats a float the way PostgreSQL prints `double precision`: the shortest digits that
+/// read back as the same value, in exponent form (`1e+20`, `1.5e-05`) when the decimal
+/// exponent is below -4 or at least 15, and `Infinity`/`-Infinity`/`NaN` spelled out.
 pub fn format_real(r: f64) -> String {
     if r.is_nan() {
-        "NaN".into()
-    } else if r.is_infinite() {
-        if r > 0.0 { "Infinity" } else { "-Infinity" }.into()
+        return "NaN".into();
+    }
+    if r.is_infinite() {
+        return if r > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    // `{:e}` gives the shortest round-trip digits: "1.2345e20", "-2.5e-10", "0e0".
+    let scientific = format!("{r:e}");
+    let (mantissa, exponent) = scientific.split_once('e').expect("{:e} has an exponent");
+    let exponent: i32 = exponent.parse().expect("{:e} exponent is a number");
+    if r != 0.0 && !(-4..15).contains(&exponent) {
+        let sign = if exponent < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exponent.abs())
     } else {
         format!("{r}")
     }
@@ -287,6 +297,15 @@ mod tests {
         assert_eq!(Value::Real(1.0).to_text(), "1");
         assert_eq!(Value::Real(0.1).to_text(), "0.1");
         assert_eq!(Value::Real(f64::INFINITY).to_text(), "Infinity");
+        assert_eq!(Value::Real(1e20).to_text(), "1e+20");
+        assert_eq!(Value::Real(1e15).to_text(), "1e+15");
+        assert_eq!(Value::Real(123456789012345.0).to_text(), "123456789012345");
+        assert_eq!(Value::Real(0.00001).to_text(), "1e-05");
+        assert_eq!(Value::Real(0.0001).to_text(), "0.0001");
+        assert_eq!(Value::Real(-2.5e-10).to_text(), "-2.5e-10");
+        assert_eq!(Value::Real(1.2345678901234568e20).to_text(), "1.2345678901234568e+20");
+        assert_eq!(Value::Real(-0.0).to_text(), "-0");
+        assert_eq!(Value::Real(0.0).to_text(), "0");
         assert_eq!(Value::Null.to_string(), "NULL");
     }
 }

@@ -1,0 +1,415 @@
+//! [`Connection`]: one session. It runs statements, keeps the session's transaction block and
+//! settings, and caches prepared statements by SQL text.
+//!
+//! A statement goes through [`Connection::run_prepared`]:
+//!
+//! ```text
+//!   transaction control, SET, SHOW, VACUUM ─► the session's block state machine (session.rs)
+//!   CREATE / DROP                           ─► ddl.rs (outside transaction blocks only)
+//!   SELECT / INSERT / UPDATE / DELETE       ─► in the block's transaction, or in a transaction of
+//!                                              its own (autocommit): begin_statement (snapshot),
+//!                                              plan (cached), execute, commit or abort
+//! ```
+
+mod ddl;
+mod session;
+mod settings;
+mod statement;
+mod transaction;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::db::Database;
+use crate::error::{Error, Result, TxnId};
+use crate::params::Params;
+use crate::rows::Rows;
+use crate::sql::ast::{LockStrength, Statement as Ast};
+use crate::sql::execute::{execute, ExecContext, Output};
+use crate::sql::prepared::Prepared;
+use crate::txn::{IsolationLevel, Transaction as Txn, TxnOptions};
+use crate::types::Value;
+
+pub use session::{BlockState, Notice};
+pub use statement::Statement;
+pub use transaction::Transaction;
+
+use session::{Block, Session};
+
+/// How many prepared statements a connection keeps by SQL text.
+const STATEMENT_CACHE_SIZE: usize = 256;
+
+/// The full result of one statement, as the shell shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatementResult {
+    /// Result column names; empty for statements that return no rows.
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    /// PostgreSQL's command tag: `SELECT 2`, `INSERT 0 1`, `BEGIN`, ...
+    pub tag: String,
+    /// Warnings and notices the statement raised.
+    pub notices: Vec<Notice>,
+}
+
+impl StatementResult {
+    /// Whether the statement returns rows (a query, or DML with RETURNING).
+    pub fn returns_rows(&self) -> bool {
+        !self.columns.is_empty()
+    }
+
+    fn tag(tag: &str) -> StatementResult {
+        StatementResult { columns: Vec::new(), rows: Vec::new(), tag: tag.to_string(), notices: Vec::new() }
+    }
+
+    fn with_notice(mut self, notice: Notice) -> StatementResult {
+        self.notices.push(notice);
+        self
+    }
+}
+
+/// What other threads may know about a session: for introspection and cancellation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub id: u64,
+    /// The level the current transaction runs at, or the session default.
+    pub level: IsolationLevel,
+    /// The transaction running now: the block's, or the autocommit statement's.
+    pub txn: Option<TxnId>,
+    pub state: BlockState,
+}
+
+pub(crate) struct SessionShared {
+    info: Mutex<SessionInfo>,
+}
+
+impl SessionShared {
+    pub fn new(id: u64) -> SessionShared {
+        let info = SessionInfo { id, level: TxnOptions::default().level, txn: None, state: BlockState::Idle };
+        SessionShared { info: Mutex::new(info) }
+    }
+
+    pub fn info(&self) -> SessionInfo {
+        self.info.lock().clone()
+    }
+}
+
+/// A handle on a session that another thread can hold: to see what it is doing, or to cancel
+/// the statement it waits in.
+#[derive(Clone)]
+pub struct SessionHandle {
+    db: Database,
+    shared: Arc<SessionShared>,
+}
+
+impl SessionHandle {
+    pub fn info(&self) -> SessionInfo {
+        self.shared.info()
+    }
+
+    /// Cancels the session's current lock wait, if any: the waiting statement fails with
+    /// 57014.
+    pub fn cancel(&self) {
+        if let Some(txn) = self.shared.info().txn {
+            self.db.inner.engine.locks.cancel(txn);
+        }
+    }
+}
+
+struct State {
+    session: Session,
+    cache: HashMap<String, Arc<Prepared>>,
+}
+
+/// One session. `Send`, not `Sync`: use one connection per thread.
+pub struct Connection {
+    db: Database,
+    shared: Arc<SessionShared>,
+    state: RefCell<State>,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection").field("session", &self.shared.info()).finish()
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.db.forget_session(self.shared.info().id);
+    }
+}
+
+impl Connection {
+    pub(crate) fn new(db: Database, shared: Arc<SessionShared>) -> Connection {
+        let state = State { session: Session::new(), cache: HashMap::new() };
+        Connection { db, shared, state: RefCell::new(state) }
+    }
+
+    /// The database this session belongs to.
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// A handle other threads can use to watch or cancel this session.
+    pub fn handle(&self) -> SessionHandle {
+        SessionHandle { db: self.db.clone(), shared: self.shared.clone() }
+    }
+
+    /// What this session is doing.
+    pub fn info(&self) -> SessionInfo {
+        self.shared.info()
+    }
+
+    /// The session's default isolation level.
+    pub fn default_isolation(&self) -> IsolationLevel {
+        self.state.borrow().session.settings.defaults.level
+    }
+
+    /// Sets the default isolation level of the transactions this session starts.
+    pub fn set_default_isolation(&self, level: IsolationLevel) -> Result<()> {
+        Txn::check_supported(level)?;
+        self.state.borrow_mut().session.settings.defaults.level = level;
+        self.publish();
+        Ok(())
+    }
+
+    /// Runs one statement and returns the number of rows it affected (inserted, updated,
+    /// deleted, or returned).
+    pub fn execute(&self, sql: &str, params: impl Params) -> Result<u64> {
+        let prepared = self.prepare_one(sql)?;
+        self.run_prepared(&prepared, 0, &params.into_values()).map(|(_, affected)| affected)
+    }
+
+    /// Runs several `;`-separated statements, stopping at the first error.
+    pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        let prepared = self.cached(sql)?;
+        for i in 0..prepared.statements.len() {
+            self.run_prepared(&prepared, i, &[])?;
+        }
+        Ok(())
+    }
+
+    /// Runs one query and returns its rows.
+    pub fn query(&self, sql: &str, params: impl Params) -> Result<Rows> {
+        let prepared = self.prepare_one(sql)?;
+        let (result, _) = self.run_prepared(&prepared, 0, &params.into_values())?;
+        Ok(Rows::new(result.columns, result.rows))
+    }
+
+    /// Runs one query and maps its first row with `f`; fails with `NoRows` if there is none.
+    pub fn query_row<T>(&self, sql: &str, params: impl Params, f: impl FnOnce(&crate::Row) -> Result<T>) -> Result<T> {
+        let rows = self.query(sql, params)?;
+        let row = rows.get(0).ok_or(Error::NoRows)?;
+        f(row)
+    }
+
+    /// Runs exactly one statement and returns everything it produced (columns, rows, command
+    /// tag, notices), as a shell prints it.
+    pub fn run(&self, sql: &str) -> Result<StatementResult> {
+        let prepared = self.prepare_one(sql)?;
+        self.run_prepared(&prepared, 0, &[]).map(|(result, _)| result)
+    }
+
+    /// Parses and plans `sql` (one statement) for repeated execution.
+    pub fn prepare(&self, sql: &str) -> Result<Statement<'_>> {
+        let prepared = self.prepare_one(sql)?;
+        Ok(Statement::new(self, prepared))
+    }
+
+    /// Starts a transaction block at `level`; see [`Transaction`].
+    pub fn transaction(&mut self, level: IsolationLevel) -> Result<Transaction<'_>> {
+        let defaults = self.state.borrow().session.settings.defaults;
+        self.transaction_with(TxnOptions { level, ..defaults })
+    }
+
+    /// Starts a transaction block with explicit options.
+    pub fn transaction_with(&mut self, options: TxnOptions) -> Result<Transaction<'_>> {
+        self.state.borrow_mut().session.open(&self.db.inner.engine, options)?;
+        self.publish();
+        Ok(Transaction::new(self))
+    }
+
+    /// The prepared form of `sql`, from the cache or parsed now.
+    fn cached(&self, sql: &str) -> Result<Arc<Prepared>> {
+        if let Some(p) = self.state.borrow().cache.get(sql) {
+            return Ok(p.clone());
+        }
+        let prepared = Arc::new(Prepared::new(sql)?);
+        let mut state = self.state.borrow_mut();
+        if state.cache.len() >= STATEMENT_CACHE_SIZE {
+            state.cache.clear();
+        }
+        state.cache.insert(sql.to_string(), prepared.clone());
+        Ok(prepared)
+    }
+
+    /// Like [`cached`](Self::cached), for APIs that take exactly one statement.
+    fn prepare_one(&self, sql: &str) -> Result<Arc<Prepared>> {
+        let prepared = self.cached(sql)?;
+        match prepared.statements.len() {
+            1 => Ok(prepared),
+            0 => Err(Error::Syntax { message: "empty query".into(), position: None }),
+            _ => Err(Error::Syntax {
+                message: "cannot insert multiple commands into a prepared statement".into(),
+                position: None,
+            }),
+        }
+    }
+
+    /// Publishes the session's state for introspection.
+    fn publish(&self) {
+        let state = self.state.borrow();
+        let mut info = self.shared.info.lock();
+        info.txn = state.session.txn().map(Txn::id);
+        info.level = state.session.current_options().level;
+        info.state = state.session.state();
+    }
+
+    /// Runs statement `index` of `prepared`. Returns its result and the rows it affected.
+    pub(crate) fn run_prepared(
+        &self,
+        prepared: &Prepared,
+        index: usize,
+        params: &[Value],
+    ) -> Result<(StatementResult, u64)> {
+        let statement = &prepared.statements[index];
+        let result = match statement {
+            Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_) | Ast::Query(_) | Ast::Explain(_) => {
+                self.run_in_transaction(prepared, index, params)
+            }
+            Ast::CreateTable(_) | Ast::CreateIndex(_) | Ast::DropTable { .. } | Ast::DropIndex { .. } => {
+                self.run_outside_block(statement, |this| ddl::execute(&this.db, prepared, index)).map(|r| (r, 0))
+            }
+            Ast::Vacuum(table) => self
+                .run_outside_block(statement, |this| {
+                    this.db.vacuum(table.as_deref())?;
+                    Ok(StatementResult::tag("VACUUM"))
+                })
+                .map(|r| (r, 0)),
+            control => {
+                let mut state = self.state.borrow_mut();
+                state.session.control(&self.db.inner.engine, control).map(|r| (r, 0))
+            }
+        };
+        self.publish();
+        result
+    }
+
+    /// Runs DDL or VACUUM, which PostgreSQL refuses inside a transaction block.
+    fn run_outside_block(
+        &self,
+        statement: &Ast,
+        run: impl FnOnce(&Self) -> Result<StatementResult>,
+    ) -> Result<StatementResult> {
+        let refused = {
+            let state = self.state.borrow();
+            match state.session.block {
+                Block::Idle if state.session.settings.defaults.read_only => {
+                    Some(Error::ReadOnlyTransaction(command_name(statement)))
+                }
+                Block::Idle => None,
+                Block::Open(_) => Some(Error::ActiveTransaction(command_name(statement))),
+                Block::Failed(_) => Some(Error::InFailedTransaction),
+            }
+        };
+        match refused {
+            Some(e) => {
+                self.state.borrow_mut().session.fail(None);
+                Err(e)
+            }
+            None => run(self),
+        }
+    }
+
+    /// Runs a query or DML statement in the block's transaction or in its own.
+    fn run_in_transaction(
+        &self,
+        prepared: &Prepared,
+        index: usize,
+        params: &[Value],
+    ) -> Result<(StatementResult, u64)> {
+        let mut state = self.state.borrow_mut();
+        match &mut state.session.block {
+            Block::Failed(_) => Err(Error::InFailedTransaction),
+            Block::Open(block) => {
+                let mark = block.txn.savepoint();
+                block.txn.begin_statement();
+                let result = self.execute_in(&block.txn, prepared, index, params);
+                if result.is_err() {
+                    state.session.fail(Some(mark));
+                }
+                result
+            }
+            Block::Idle => {
+                let txn = Txn::begin(&self.db.inner.engine, state.session.settings.defaults)?;
+                {
+                    let mut info = self.shared.info.lock();
+                    info.txn = Some(txn.id());
+                    info.level = txn.level();
+                }
+                txn.begin_statement();
+                let result = self.execute_in(&txn, prepared, index, params);
+                match result {
+                    Ok(output) => txn.commit().map(|()| output),
+                    Err(e) => {
+                        txn.rollback();
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+
+    fn execute_in(
+        &self,
+        txn: &Txn,
+        prepared: &Prepared,
+        index: usize,
+        params: &[Value],
+    ) -> Result<(StatementResult, u64)> {
+        if txn.options().read_only {
+            if let Some(operation) = write_operation(&prepared.statements[index]) {
+                return Err(Error::ReadOnlyTransaction(operation));
+            }
+        }
+        let catalog = self.db.inner.catalog.snapshot();
+        let plan = prepared.plan(index, &catalog)?;
+        let output = execute(&plan, &ExecContext { txn, catalog: &catalog, params })?;
+        Ok(into_result(output))
+    }
+}
+
+/// The operation a read-only transaction must refuse, if `statement` writes.
+fn write_operation(statement: &Ast) -> Option<&'static str> {
+    match statement {
+        Ast::Insert(_) => Some("INSERT"),
+        Ast::Update(_) => Some("UPDATE"),
+        Ast::Delete(_) => Some("DELETE"),
+        Ast::Query(q) => q.locking.as_ref().map(|l| match l.strength {
+            LockStrength::Update => "SELECT FOR UPDATE",
+            LockStrength::Share => "SELECT FOR SHARE",
+        }),
+        _ => None,
+    }
+}
+
+/// The name PostgreSQL uses for a statement in "cannot run inside a transaction block".
+fn command_name(statement: &Ast) -> &'static str {
+    match statement {
+        Ast::CreateTable(_) => "CREATE TABLE",
+        Ast::CreateIndex(_) => "CREATE INDEX",
+        Ast::DropTable { .. } => "DROP TABLE",
+        Ast::DropIndex { .. } => "DROP INDEX",
+        Ast::Vacuum(_) => "VACUUM",
+        _ => "this statement",
+    }
+}
+
+fn into_result(output: Output) -> (StatementResult, u64) {
+    let affected = output.affected;
+    let result = StatementResult { columns: output.columns, rows: output.rows, tag: output.tag, notices: Vec::new() };
+    (result, affected)
+}

@@ -1,0 +1,162 @@
+//! [`Database`]: the shared handle to one store, and the introspection the shell and the
+//! anomaly suite read (sessions, lock waits, held locks, version counts).
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use parking_lot::Mutex;
+
+use crate::conn::{Connection, SessionInfo, SessionShared, Transaction};
+use crate::error::{Error, Result, TxnId};
+use crate::storage::Catalog;
+use crate::txn::{vacuum, Engine, HeldLock, IsolationLevel, LockWait};
+
+/// How many times [`Database::run_transaction`] tries a transaction that keeps failing with a
+/// retryable error.
+pub const MAX_TRANSACTION_ATTEMPTS: u32 = 10;
+
+/// A database. Cheap to clone; clones share one store. `Send + Sync`.
+#[derive(Clone)]
+pub struct Database {
+    pub(crate) inner: Arc<DbInner>,
+}
+
+pub(crate) struct DbInner {
+    pub catalog: Arc<Catalog>,
+    pub engine: Arc<Engine>,
+    sessions: Mutex<BTreeMap<u64, Weak<SessionShared>>>,
+    next_session: AtomicU64,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database").finish_non_exhaustive()
+    }
+}
+
+impl Database {
+    /// A new, empty database that lives in memory.
+    pub fn open_in_memory() -> Database {
+        let catalog = Arc::new(Catalog::new());
+        let engine = Engine::new(catalog.clone());
+        Database {
+            inner: Arc::new(DbInner {
+                catalog,
+                engine,
+                sessions: Mutex::new(BTreeMap::new()),
+                next_session: AtomicU64::new(1),
+            }),
+        }
+    }
+
+    /// Opens a new session.
+    pub fn connect(&self) -> Connection {
+        let id = self.inner.next_session.fetch_add(1, Ordering::Relaxed);
+        let shared = Arc::new(SessionShared::new(id));
+        self.inner.sessions.lock().insert(id, Arc::downgrade(&shared));
+        Connection::new(self.clone(), shared)
+    }
+
+    pub(crate) fn forget_session(&self, id: u64) {
+        self.inner.sessions.lock().remove(&id);
+    }
+
+    /// Runs `body` in a transaction at `level` and commits it, retrying the whole transaction
+    /// when it fails with a retryable error (serialization failure 40001, deadlock 40P01), up
+    /// to [`MAX_TRANSACTION_ATTEMPTS`] times with exponential backoff. Every application of
+    /// snapshot isolation or SSI needs this loop.
+    pub fn run_transaction<T>(
+        &self,
+        level: IsolationLevel,
+        mut body: impl FnMut(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut conn = self.connect();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let tx = conn.transaction(level)?;
+            let result = body(&tx).and_then(|value| tx.commit().map(|()| value));
+            match result {
+                Err(e) if e.is_retryable() && attempt < MAX_TRANSACTION_ATTEMPTS => {
+                    std::thread::sleep(backoff(attempt));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Every open session, by id.
+    pub fn sessions(&self) -> Vec<SessionInfo> {
+        let sessions = self.inner.sessions.lock();
+        sessions.values().filter_map(Weak::upgrade).map(|s| s.info()).collect()
+    }
+
+    /// The session running transaction `txn`, if any.
+    pub fn session_of(&self, txn: TxnId) -> Option<SessionInfo> {
+        self.sessions().into_iter().find(|s| s.txn == Some(txn))
+    }
+
+    /// Every transaction waiting in the lock manager, with what it waits for and whom.
+    pub fn lock_waits(&self) -> Vec<LockWait> {
+        self.inner.engine.locks.waits()
+    }
+
+    /// What transaction `txn` waits for, if it waits.
+    pub fn waiting_for(&self, txn: TxnId) -> Option<LockWait> {
+        self.inner.engine.locks.waiting_for(txn)
+    }
+
+    /// Every granted lock.
+    pub fn locks_held(&self) -> Vec<HeldLock> {
+        self.inner.engine.locks.held()
+    }
+
+    /// The running transactions, in id order.
+    pub fn running_transactions(&self) -> Vec<TxnId> {
+        self.inner.engine.manager.running()
+    }
+
+    /// How many row versions (live and dead) table `name` holds.
+    pub fn version_count(&self, name: &str) -> Result<usize> {
+        let catalog = self.inner.catalog.snapshot();
+        let table = catalog.table(name).ok_or_else(|| Error::UndefinedTable(name.to_string()))?;
+        let count = table.read().version_count();
+        Ok(count)
+    }
+
+    /// Removes every version no snapshot can see any more, in every table (or in `table`).
+    /// Returns how many versions were removed.
+    pub fn vacuum(&self, table: Option<&str>) -> Result<usize> {
+        let engine = &self.inner.engine;
+        let catalog = self.inner.catalog.snapshot();
+        let mut removed = engine.vacuum.run(&engine.manager);
+        match table {
+            Some(name) => {
+                let t = catalog.table(name).ok_or_else(|| Error::UndefinedTable(name.to_string()))?;
+                removed += vacuum::vacuum_table(t, &engine.manager);
+            }
+            None => {
+                for t in catalog.tables() {
+                    removed += vacuum::vacuum_table(t, &engine.manager);
+                }
+            }
+        }
+        Ok(removed)
+    }
+}
+
+/// The pause before retry number `attempt + 1`: 1 ms doubling to at most 64 ms, with a spread
+/// derived from the thread so that two conflicting retriers do not stay in step.
+fn backoff(attempt: u32) -> Duration {
+    let base = 1u64 << attempt.min(6);
+    let spread = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        std::thread::current().id().hash(&mut h);
+        attempt.hash(&mut h);
+        h.finish() % 1000
+    };
+    Duration::from_micros(base * 1000 + spread * base)
+}

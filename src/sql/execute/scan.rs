@@ -1,0 +1,219 @@
+//! Reading a table through an access path.
+//!
+//! The bounds of a [`KeyRange`] are expressions (literals, parameters, outer columns); they are
+//! evaluated once when the scan starts, without a current row, and become a [`ScanRange`] of
+//! [`Key`]s for `Transaction::scan` (primary key) or `Transaction::index_scan`:
+//!
+//! * a NULL bound value makes the range empty: `col = NULL` or `col > NULL` matches nothing;
+//! * a bound value is brought to the key column's type the way comparison does it (text read
+//!   as a number for a numeric column, 22P02 when it is not one; integers and reals need no
+//!   conversion since keys compare numbers by value); a number against a text or boolean
+//!   column is 42804, as the comparison would be.
+//!
+//! The scan applies the node's filter (which repeats the range conditions, so the access path
+//! is only an optimisation) to every row read. A row is the version's values followed by
+//! `xmin` and `xmax` (0 when there is no deleter).
+
+use std::ops::Bound;
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::sql::plan::{AccessPath, Expr, KeyRange, TableRef};
+use crate::storage::Table;
+use crate::txn::{ScanRange, VisibleRow};
+use crate::types::{DataType, Key, Row, TableSchema, Value};
+
+use super::cast::parse_as;
+use super::compare::type_name;
+use super::expr::{Outer, Scope};
+use super::node::Executor;
+use super::RowIter;
+
+/// The rows a version yields to the plan: its values, then `xmin` and `xmax`.
+pub(crate) fn row_of(v: &VisibleRow) -> Row {
+    let mut row = Vec::with_capacity(v.data.len() + crate::sql::plan::SYSTEM_COLUMNS);
+    row.extend(v.data.iter().cloned());
+    row.push(Value::Integer(i64::try_from(v.xmin.0).unwrap_or(i64::MAX)));
+    row.push(Value::Integer(i64::try_from(v.xmax.0).unwrap_or(i64::MAX)));
+    row
+}
+
+/// A plan's Scan node: the rows of `access` that pass `filter`.
+pub(crate) fn scan<'s>(
+    ex: &'s Executor<'_>,
+    table: &TableRef,
+    access: &AccessPath,
+    filter: Option<&'s Expr>,
+    outer: &Outer,
+) -> Result<RowIter<'s>> {
+    let rows = visible_rows(ex, table, access, outer)?;
+    let scope = ex.scope(outer.clone());
+    Ok(Box::new(rows.filter_map(move |version| {
+        version
+            .and_then(|v| {
+                let row = row_of(&v);
+                Ok(scope.passes(filter, &row, "WHERE")?.then_some(row))
+            })
+            .transpose()
+    })))
+}
+
+/// Every version of `access` passing `filter`, read to the end before anything is written:
+/// the candidate rows of an UPDATE or DELETE.
+pub(crate) fn candidates(
+    ex: &Executor<'_>,
+    table: &TableRef,
+    access: &AccessPath,
+    filter: Option<&Expr>,
+    scope: &Scope<'_>,
+) -> Result<Vec<VisibleRow>> {
+    let mut out = Vec::new();
+    for version in visible_rows(ex, table, access, &scope.outer)? {
+        let version = version?;
+        if scope.passes(filter, &row_of(&version), "WHERE")? {
+            out.push(version);
+        }
+    }
+    Ok(out)
+}
+
+/// The versions this statement sees through `access`, unfiltered.
+pub(crate) fn visible_rows<'s>(
+    ex: &'s Executor<'_>,
+    table: &TableRef,
+    access: &AccessPath,
+    outer: &Outer,
+) -> Result<Box<dyn Iterator<Item = Result<VisibleRow>> + 's>> {
+    let data: &'s Arc<Table> = ex.table(table)?;
+    let scope = ex.scope(outer.clone());
+    let (range, index) = match access {
+        AccessPath::FullScan => (Some(ScanRange::all()), None),
+        AccessPath::PrimaryKey(range) => {
+            let types = key_types(&table.schema, &table.schema.primary_key)?;
+            (scan_range(range, &types, &scope)?, None)
+        }
+        AccessPath::Index { index, range } => {
+            let columns = &table.schema.indexes.get(*index).ok_or_else(|| no_index(table, *index))?.columns;
+            (scan_range(range, &key_types(&table.schema, columns)?, &scope)?, Some(*index))
+        }
+    };
+    let Some(range) = range else { return Ok(Box::new(std::iter::empty())) };
+    Ok(match index {
+        None => Box::new(ex.txn.scan(data, range)),
+        Some(index) => Box::new(ex.txn.index_scan(data, index, range)),
+    })
+}
+
+fn no_index(table: &TableRef, index: usize) -> Error {
+    Error::Internal(format!("table \"{}\" has no index #{index}", table.schema.name))
+}
+
+/// The types of the key columns `columns` of `schema`.
+fn key_types(schema: &TableSchema, columns: &[usize]) -> Result<Vec<DataType>> {
+    columns
+        .iter()
+        .map(|&c| {
+            schema
+                .columns
+                .get(c)
+                .map(|col| col.data_type)
+                .ok_or_else(|| Error::Internal(format!("table \"{}\" has no column #{c}", schema.name)))
+        })
+        .collect()
+}
+
+/// Evaluates a key range; `None` when it is empty because a bound is NULL.
+pub(crate) fn scan_range(range: &KeyRange, types: &[DataType], scope: &Scope<'_>) -> Result<Option<ScanRange>> {
+    let (Some(lower), Some(upper)) = (bound(&range.lower, types, scope)?, bound(&range.upper, types, scope)?) else {
+        return Ok(None);
+    };
+    Ok(Some(ScanRange { lower, upper }))
+}
+
+/// One bound; `None` when a value is NULL.
+fn bound(bound: &Bound<Vec<Expr>>, types: &[DataType], scope: &Scope<'_>) -> Result<Option<Bound<Key>>> {
+    let exprs = match bound {
+        Bound::Unbounded => return Ok(Some(Bound::Unbounded)),
+        Bound::Included(exprs) | Bound::Excluded(exprs) => exprs,
+    };
+    if exprs.len() > types.len() || exprs.is_empty() {
+        return Err(Error::Internal(format!("key bound of {} values over {} key columns", exprs.len(), types.len())));
+    }
+    let mut values = Vec::with_capacity(exprs.len());
+    for (expr, &data_type) in exprs.iter().zip(types) {
+        match key_value(scope.eval_const(expr)?, data_type)? {
+            Some(v) => values.push(v),
+            None => return Ok(None),
+        }
+    }
+    let key = Key::from_values(values);
+    Ok(Some(match bound {
+        Bound::Excluded(_) => Bound::Excluded(key),
+        _ => Bound::Included(key),
+    }))
+}
+
+/// A bound value brought to the key column's type; `None` for NULL.
+fn key_value(v: Value, column: DataType) -> Result<Option<Value>> {
+    Ok(Some(match (v, column) {
+        (Value::Null, _) => return Ok(None),
+        (Value::Text(s), DataType::Integer | DataType::Real | DataType::Boolean) => parse_as(&s, column)?,
+        (v @ (Value::Integer(_) | Value::Real(_)), DataType::Integer | DataType::Real) => v,
+        (v @ Value::Text(_), DataType::Text) | (v @ Value::Boolean(_), DataType::Boolean) => v,
+        (v, _) => {
+            return Err(Error::DatatypeMismatch(format!("operator does not exist: {column} = {}", type_name(&v))))
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::execute::test_support::{lit, null, scope};
+
+    fn range(lower: Bound<Vec<Expr>>, upper: Bound<Vec<Expr>>, types: &[DataType]) -> Result<Option<ScanRange>> {
+        scan_range(&KeyRange { lower, upper }, types, &scope(&[Value::text("7")]))
+    }
+
+    fn values(b: &Bound<Key>) -> Option<Vec<Value>> {
+        match b {
+            Bound::Included(k) | Bound::Excluded(k) => Some(k.values().to_vec()),
+            Bound::Unbounded => None,
+        }
+    }
+
+    #[test]
+    fn bounds_are_evaluated_and_typed() {
+        let ints = [DataType::Integer, DataType::Integer];
+        let r = range(Bound::Included(vec![lit(5)]), Bound::Excluded(vec![lit(5), Expr::Parameter(0)]), &ints)
+            .unwrap()
+            .unwrap();
+        assert!(matches!(r.lower, Bound::Included(_)));
+        assert!(matches!(r.upper, Bound::Excluded(_)));
+        assert_eq!(values(&r.lower), Some(vec![Value::Integer(5)]));
+        let upper = values(&r.upper).unwrap();
+        assert!(matches!(upper.as_slice(), [Value::Integer(5), Value::Integer(7)]));
+        let r = range(Bound::Unbounded, Bound::Unbounded, &ints).unwrap().unwrap();
+        assert!(matches!((r.lower, r.upper), (Bound::Unbounded, Bound::Unbounded)));
+    }
+
+    #[test]
+    fn null_bounds_make_the_range_empty() {
+        let t = [DataType::Integer];
+        assert!(range(Bound::Included(vec![null()]), Bound::Unbounded, &t).unwrap().is_none());
+        assert!(range(Bound::Unbounded, Bound::Excluded(vec![null()]), &t).unwrap().is_none());
+    }
+
+    #[test]
+    fn mismatched_bounds() {
+        let t = [DataType::Integer];
+        assert_eq!(range(Bound::Included(vec![lit("x")]), Bound::Unbounded, &t).unwrap_err().sqlstate(), "22P02");
+        let err = range(Bound::Included(vec![lit(true)]), Bound::Unbounded, &t).unwrap_err();
+        assert_eq!(err.to_string(), "operator does not exist: integer = boolean");
+        let text = [DataType::Text];
+        assert_eq!(range(Bound::Included(vec![lit(1)]), Bound::Unbounded, &text).unwrap_err().sqlstate(), "42804");
+        let r = range(Bound::Included(vec![lit(1.5)]), Bound::Unbounded, &t).unwrap().unwrap();
+        assert_eq!(values(&r.lower), Some(vec![Value::Real(1.5)]));
+        assert_eq!(range(Bound::Included(vec![lit(1), lit(2)]), Bound::Unbounded, &t).unwrap_err().sqlstate(), "XX000");
+    }
+}
