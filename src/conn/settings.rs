@@ -85,13 +85,13 @@ fn parse_duration(parameter: &str, value: &Value) -> Result<Option<Duration>> {
     Ok((millis > 0.0).then(|| Duration::from_micros((millis * 1000.0) as u64)))
 }
 
-/// How `SHOW lock_timeout` prints a timeout.
+/// How `SHOW lock_timeout` prints a timeout: in the largest unit that divides it, as
+/// PostgreSQL does (`1500ms`, `2s`, `1min`).
 fn show_duration(timeout: Option<Duration>) -> String {
-    match timeout {
-        None => "0".into(),
-        Some(d) if d.as_millis() % 1000 == 0 => format!("{}s", d.as_secs()),
-        Some(d) => format!("{}ms", d.as_millis()),
-    }
+    const UNITS: [(u128, &str); 5] = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "min"), (1000, "s"), (1, "ms")];
+    let Some(millis) = timeout.map(|d| d.as_millis()) else { return "0".into() };
+    let (size, unit) = UNITS.iter().find(|(size, _)| millis % size == 0).copied().unwrap_or((1, "ms"));
+    format!("{}{unit}", millis / size)
 }
 
 fn show_bool(b: bool) -> String {
@@ -177,6 +177,8 @@ mod tests {
         assert_eq!(show_duration(o.lock_timeout), "1500ms");
         apply(&mut o, "lock_timeout", &SetValue::Value(Value::Integer(2000))).unwrap();
         assert_eq!(show("lock_timeout", &o, &o).unwrap(), "2s");
+        apply(&mut o, "lock_timeout", &SetValue::Value(Value::text("1min"))).unwrap();
+        assert_eq!(show("lock_timeout", &o, &o).unwrap(), "1min");
         apply(&mut o, "lock_timeout", &SetValue::Value(Value::Integer(0))).unwrap();
         assert_eq!(o.lock_timeout, None);
         assert!(apply(&mut o, "lock_timeout", &SetValue::Value(Value::text("soon"))).is_err());

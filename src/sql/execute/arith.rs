@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::sql::ast::{BinaryOp, UnaryOp};
 use crate::types::Value;
 
+use super::cast::cast_text;
 use super::compare::{no_operator, op_symbol, truth, type_name, unify};
 
 const INTEGER_OUT_OF_RANGE: Error = Error::NumericOutOfRange("integer");
@@ -99,13 +100,13 @@ pub(crate) fn unary(op: UnaryOp, v: &Value) -> Result<Value> {
     }
 }
 
-/// `a || b`: NULL if either is NULL, otherwise both as text, concatenated.
+/// `a || b`: NULL if either is NULL, otherwise both cast to text, concatenated.
 pub(crate) fn concat(a: &Value, b: &Value) -> Value {
     if a.is_null() || b.is_null() {
         return Value::Null;
     }
-    let mut s = a.to_text();
-    s.push_str(&b.to_text());
+    let mut s = cast_text(a);
+    s.push_str(&cast_text(b));
     Value::from(s)
 }
 
@@ -186,7 +187,7 @@ mod tests {
     #[test]
     fn concatenation() {
         assert_eq!(concat(&Value::text("a"), &Value::Integer(1)), Value::text("a1"));
-        assert_eq!(concat(&Value::Boolean(true), &Value::text("!")), Value::text("t!"));
+        assert_eq!(concat(&Value::Boolean(true), &Value::text("!")), Value::text("true!"));
         assert!(concat(&Value::text("a"), &Value::Null).is_null());
     }
 }

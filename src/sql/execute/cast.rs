@@ -19,6 +19,15 @@
 use crate::error::{Error, Result};
 use crate::types::{DataType, Value};
 
+/// A value's text as `CAST(value AS text)` gives it: PostgreSQL's output form, except that a
+/// boolean casts to `true`/`false` (its output form, shown in results, is `t`/`f`).
+pub(crate) fn cast_text(value: &Value) -> String {
+    match value {
+        Value::Boolean(b) => b.to_string(),
+        other => other.to_text(),
+    }
+}
+
 /// `CAST(value AS to)`. NULL casts to NULL.
 pub(crate) fn cast(value: Value, to: DataType) -> Result<Value> {
     let from = match value.data_type() {
@@ -27,7 +36,7 @@ pub(crate) fn cast(value: Value, to: DataType) -> Result<Value> {
         Some(t) => t,
     };
     match (value, to) {
-        (v, DataType::Text) => Ok(Value::text(v.to_text())),
+        (v, DataType::Text) => Ok(Value::text(cast_text(&v))),
         (Value::Text(s), target) => parse_as(&s, target),
         (Value::Integer(i), DataType::Real) => Ok(Value::Real(i as f64)),
         (Value::Real(r), DataType::Integer) => real_to_integer(r).map(Value::Integer),
@@ -136,7 +145,7 @@ mod tests {
 
     #[test]
     fn to_text_and_back() {
-        assert_eq!(cast(Value::Boolean(true), DataType::Text).unwrap(), Value::text("t"));
+        assert_eq!(cast(Value::Boolean(true), DataType::Text).unwrap(), Value::text("true"));
         assert_eq!(cast(Value::Real(1.5), DataType::Text).unwrap(), Value::text("1.5"));
         assert_eq!(cast(Value::text(" 42 "), DataType::Integer).unwrap(), Value::Integer(42));
         assert_eq!(cast(Value::text("+7"), DataType::Integer).unwrap(), Value::Integer(7));
