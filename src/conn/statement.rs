@@ -15,6 +15,12 @@ pub struct Statement<'conn> {
     prepared: Arc<Prepared>,
 }
 
+impl std::fmt::Debug for Statement<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Statement").field("sql", &self.prepared.text).finish()
+    }
+}
+
 impl<'conn> Statement<'conn> {
     pub(super) fn new(conn: &'conn Connection, prepared: Arc<Prepared>) -> Statement<'conn> {
         Statement { conn, prepared }

@@ -54,6 +54,12 @@ impl<'conn> Transaction<'conn> {
     }
 }
 
+impl std::fmt::Debug for Transaction<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transaction").field("session", &self.conn.info()).finish()
+    }
+}
+
 impl Deref for Transaction<'_> {
     type Target = Connection;
 
