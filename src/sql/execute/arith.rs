@@ -16,7 +16,7 @@ use crate::sql::ast::{BinaryOp, UnaryOp};
 use crate::types::Value;
 
 use super::cast::cast_text;
-use super::compare::{no_operator, op_symbol, truth, type_name, unify};
+use super::compare::{no_operator, truth, type_name, unify};
 
 const INTEGER_OUT_OF_RANGE: Error = Error::NumericOutOfRange("integer");
 const REAL_OUT_OF_RANGE: Error = Error::NumericOutOfRange("double precision");
@@ -26,7 +26,7 @@ pub(crate) fn arithmetic(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
     if a.is_null() || b.is_null() {
         return Ok(Value::Null);
     }
-    let symbol = op_symbol(op);
+    let symbol = op.symbol();
     let (a, b) = unify(symbol, a, b)?;
     match (&a, &b) {
         (Value::Integer(x), Value::Integer(y)) => integer_op(op, *x, *y).map(Value::Integer),

@@ -20,26 +20,6 @@ use crate::types::{DataType, Value};
 
 use super::cast::{parse_as, parse_bool};
 
-/// The SQL spelling of an operator, for messages.
-pub(crate) fn op_symbol(op: BinaryOp) -> &'static str {
-    match op {
-        BinaryOp::Add => "+",
-        BinaryOp::Subtract => "-",
-        BinaryOp::Multiply => "*",
-        BinaryOp::Divide => "/",
-        BinaryOp::Modulo => "%",
-        BinaryOp::Eq => "=",
-        BinaryOp::NotEq => "<>",
-        BinaryOp::Lt => "<",
-        BinaryOp::LtEq => "<=",
-        BinaryOp::Gt => ">",
-        BinaryOp::GtEq => ">=",
-        BinaryOp::And => "AND",
-        BinaryOp::Or => "OR",
-        BinaryOp::Concat => "||",
-    }
-}
-
 /// The type name of a value for messages (`unknown` for NULL, as PostgreSQL says of a bare
 /// NULL literal).
 pub(crate) fn type_name(v: &Value) -> &'static str {
@@ -75,7 +55,7 @@ pub(crate) fn compare(op: BinaryOp, a: &Value, b: &Value) -> Result<Option<Order
     if a.data_type() == b.data_type() {
         return Ok(Some(a.cmp(b)));
     }
-    let (a, b) = unify(op_symbol(op), a, b)?;
+    let (a, b) = unify(op.symbol(), a, b)?;
     Ok(Some(a.cmp(&b)))
 }
 

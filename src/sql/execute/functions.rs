@@ -27,27 +27,10 @@ use crate::types::Value;
 use super::cast::parse_integer;
 use super::compare::{compare, sql_eq, type_name};
 
-/// The SQL name of a function.
-pub(crate) fn name(f: ScalarFunction) -> &'static str {
-    match f {
-        ScalarFunction::Abs => "abs",
-        ScalarFunction::Coalesce => "coalesce",
-        ScalarFunction::NullIf => "nullif",
-        ScalarFunction::Lower => "lower",
-        ScalarFunction::Upper => "upper",
-        ScalarFunction::Length => "length",
-        ScalarFunction::Round => "round",
-        ScalarFunction::Substr => "substr",
-        ScalarFunction::Greatest => "greatest",
-        ScalarFunction::Least => "least",
-        ScalarFunction::Concat => "concat",
-    }
-}
-
 /// 42883 `function f(integer, text) does not exist`.
 fn undefined(f: ScalarFunction, args: &[Value]) -> Error {
     let types: Vec<&str> = args.iter().map(type_name).collect();
-    Error::UndefinedFunction(format!("{}({})", name(f), types.join(", ")))
+    Error::UndefinedFunction(format!("{}({})", f.name(), types.join(", ")))
 }
 
 /// Calls `f` on already evaluated arguments.

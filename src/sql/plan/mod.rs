@@ -205,6 +205,25 @@ pub enum ScalarFunction {
     Concat,
 }
 
+impl ScalarFunction {
+    /// The function's SQL name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ScalarFunction::Abs => "abs",
+            ScalarFunction::Coalesce => "coalesce",
+            ScalarFunction::NullIf => "nullif",
+            ScalarFunction::Lower => "lower",
+            ScalarFunction::Upper => "upper",
+            ScalarFunction::Length => "length",
+            ScalarFunction::Round => "round",
+            ScalarFunction::Substr => "substr",
+            ScalarFunction::Greatest => "greatest",
+            ScalarFunction::Least => "least",
+            ScalarFunction::Concat => "concat",
+        }
+    }
+}
+
 /// A bound expression: names resolved to positions.
 #[derive(Clone, Debug)]
 pub enum Expr {

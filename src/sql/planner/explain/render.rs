@@ -2,7 +2,7 @@
 //! `$n` for parameters, PostgreSQL's parenthesised operators, `SubPlan N` for subqueries.
 
 use crate::sql::ast::{BinaryOp, UnaryOp};
-use crate::sql::plan::{AggregateCall, AggregateFunction, Expr, ScalarFunction};
+use crate::sql::plan::{AggregateCall, AggregateFunction, Expr};
 use crate::types::{format_real, Value};
 
 use super::{Explainer, SubPlans};
@@ -73,7 +73,7 @@ impl Explainer<'_> {
                 };
                 self.render_infix(expr, op, pattern, names, subplans)
             }
-            Expr::Function(f, args) => self.render_call(function_name(*f), args, names, subplans),
+            Expr::Function(f, args) => self.render_call(f.name(), args, names, subplans),
             Expr::Case { operand, branches, else_result } => {
                 self.render_case(operand, branches, else_result, names, subplans)
             }
@@ -100,11 +100,11 @@ impl Explainer<'_> {
         let mut operands = Vec::new();
         flatten(e, op, &mut operands);
         let parts: Vec<String> = operands.into_iter().map(|x| self.render(x, names, subplans)).collect();
-        format!("({})", parts.join(&format!(" {} ", op_symbol(op))))
+        format!("({})", parts.join(&format!(" {} ", op.symbol())))
     }
 
     fn render_binary(&mut self, op: BinaryOp, l: &Expr, r: &Expr, names: &[String], subplans: &mut SubPlans) -> String {
-        self.render_infix(l, op_symbol(op), r, names, subplans)
+        self.render_infix(l, op.symbol(), r, names, subplans)
     }
 
     fn render_infix(&mut self, l: &Expr, op: &str, r: &Expr, names: &[String], subplans: &mut SubPlans) -> String {
@@ -191,41 +191,6 @@ fn literal(v: &Value) -> String {
         Value::Boolean(b) => b.to_string(),
         Value::Real(r) => format_real(*r),
         Value::Integer(i) => i.to_string(),
-    }
-}
-
-fn op_symbol(op: BinaryOp) -> &'static str {
-    match op {
-        BinaryOp::Add => "+",
-        BinaryOp::Subtract => "-",
-        BinaryOp::Multiply => "*",
-        BinaryOp::Divide => "/",
-        BinaryOp::Modulo => "%",
-        BinaryOp::Eq => "=",
-        BinaryOp::NotEq => "<>",
-        BinaryOp::Lt => "<",
-        BinaryOp::LtEq => "<=",
-        BinaryOp::Gt => ">",
-        BinaryOp::GtEq => ">=",
-        BinaryOp::And => "AND",
-        BinaryOp::Or => "OR",
-        BinaryOp::Concat => "||",
-    }
-}
-
-fn function_name(f: ScalarFunction) -> &'static str {
-    match f {
-        ScalarFunction::Abs => "abs",
-        ScalarFunction::Coalesce => "coalesce",
-        ScalarFunction::NullIf => "nullif",
-        ScalarFunction::Lower => "lower",
-        ScalarFunction::Upper => "upper",
-        ScalarFunction::Length => "length",
-        ScalarFunction::Round => "round",
-        ScalarFunction::Substr => "substr",
-        ScalarFunction::Greatest => "greatest",
-        ScalarFunction::Least => "least",
-        ScalarFunction::Concat => "concat",
     }
 }
 
