@@ -131,15 +131,15 @@ impl Database {
     pub fn vacuum(&self, table: Option<&str>) -> Result<usize> {
         let engine = &self.inner.engine;
         let catalog = self.inner.catalog.snapshot();
-        let mut removed = engine.vacuum.run(&engine.manager);
+        let mut removed = engine.vacuum.run(engine);
         match table {
             Some(name) => {
                 let t = catalog.table(name).ok_or_else(|| Error::UndefinedTable(name.to_string()))?;
-                removed += vacuum::vacuum_table(t, &engine.manager);
+                removed += vacuum::vacuum_table(t, engine);
             }
             None => {
                 for t in catalog.tables() {
-                    removed += vacuum::vacuum_table(t, &engine.manager);
+                    removed += vacuum::vacuum_table(t, engine);
                 }
             }
         }

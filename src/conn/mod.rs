@@ -30,7 +30,7 @@ use crate::rows::Rows;
 use crate::sql::ast::{LockStrength, Statement as Ast};
 use crate::sql::execute::{execute, ExecContext, Output};
 use crate::sql::prepared::Prepared;
-use crate::txn::{IsolationLevel, Transaction as Txn, TxnOptions};
+use crate::txn::{IsolationLevel, StatementIntent, Transaction as Txn, TxnOptions};
 use crate::types::Value;
 
 pub use session::{BlockState, Notice};
@@ -336,7 +336,7 @@ impl Connection {
             Block::Failed(_) => Err(Error::InFailedTransaction),
             Block::Open(block) => {
                 let mark = block.txn.savepoint();
-                block.txn.begin_statement();
+                block.txn.begin_statement_with(intent_of(&prepared.statements[index]));
                 let result = self.execute_in(&block.txn, prepared, index, params);
                 if result.is_err() {
                     state.session.fail(Some(mark));
@@ -350,7 +350,7 @@ impl Connection {
                     info.txn = Some(txn.id());
                     info.level = txn.level();
                 }
-                txn.begin_statement();
+                txn.begin_statement_with(intent_of(&prepared.statements[index]));
                 let result = self.execute_in(&txn, prepared, index, params);
                 match result {
                     Ok(output) => txn.commit().map(|()| output),
@@ -393,6 +393,18 @@ fn write_operation(statement: &Ast) -> Option<&'static str> {
             LockStrength::Share => "SELECT FOR SHARE",
         }),
         _ => None,
+    }
+}
+
+/// Whether a statement writes what it scans (UPDATE, DELETE, SELECT FOR UPDATE; INSERT ...
+/// SELECT too, to keep it simple): two-phase locking then takes X locks as it reads.
+fn intent_of(statement: &Ast) -> StatementIntent {
+    match statement {
+        Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_) => StatementIntent::Write,
+        Ast::Query(q) if q.locking.as_ref().is_some_and(|l| l.strength == LockStrength::Update) => {
+            StatementIntent::Write
+        }
+        _ => StatementIntent::Read,
     }
 }
 

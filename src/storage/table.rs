@@ -142,6 +142,25 @@ impl TableData {
         }
     }
 
+    /// What pruning the versions of `key` for which `is_dead` holds would take away: whether
+    /// the chain (and so the key) would go, and which index entries (by index position).
+    pub fn prune_losses(&self, key: &Key, is_dead: impl Fn(&Version) -> bool) -> (bool, Vec<(usize, IndexEntry)>) {
+        let Some(chain) = self.rows.get(key) else { return (false, Vec::new()) };
+        let (dead, kept): (Vec<&Version>, Vec<&Version>) = chain.versions.iter().partition(|v| is_dead(v));
+        let mut lost = Vec::new();
+        for (position, index) in self.indexes.iter().enumerate() {
+            for v in &dead {
+                let index_key = index.key_of(&v.data);
+                let needed = kept.iter().any(|k| index.key_of(&k.data) == index_key);
+                let entry = IndexEntry { key: index_key, pk: key.clone() };
+                if !needed && !lost.contains(&(position, entry.clone())) {
+                    lost.push((position, entry));
+                }
+            }
+        }
+        (!dead.is_empty() && kept.is_empty(), lost)
+    }
+
     /// Removes every version of `key` for which `is_dead` holds, and index entries that no
     /// remaining version needs. Returns how many versions went.
     pub fn prune(&mut self, key: &Key, is_dead: impl Fn(&Version) -> bool) -> usize {

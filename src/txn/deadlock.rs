@@ -3,8 +3,8 @@
 //!
 //! Everything here is a pure function of [`QueueSnapshot`]s (copies of the lock queues that have
 //! waiters), so the rules can be tested on hand-made graphs without threads. The lock manager
-//! (`lock_manager.rs`) takes the snapshot under its mutex, each time a request has to wait, and
-//! acts on the answer.
+//! (`lock_manager.rs`) takes the snapshot under its mutex, each time a request has to wait (and
+//! when inherited gap locks give waiting inserts a new blocker), and acts on the answer.
 //!
 //! ## Edges
 //!
@@ -15,11 +15,20 @@
 //!   soft edge  W -> Q   for every waiter Q != W queued AHEAD of W whose request conflicts with m
 //! ```
 //!
-//! A soft edge exists because the queue is strictly FIFO: `W` cannot be granted before `Q`, even if
-//! `W` is compatible with every holder (PostgreSQL lmgr README calls these soft edges). A
-//! `Transaction(T)` target has `T` as its only (exclusive) holder, so waiting for the end of `T`
-//! is a hard edge `W -> T`; its waiters are all released together when `T` ends, so they never
-//! wait for each other and such queues contribute no soft edges.
+//! "Conflicts" is [`compatible`] with the holder's (or the earlier waiter's) mode as the held
+//! one: the table matrix (IS, IX, S, SIX, X), S/X for rows and index records, and for gaps
+//! "a gap lock blocks an insert intention". The lock manager grants a waiter exactly when it
+//! conflicts with no holder and no waiter ahead, so the edges are exactly what a waiter waits
+//! for. A soft edge exists because the queue is ordered: `W` cannot be granted before a `Q`
+//! ahead that it conflicts with, even if `W` is compatible with every holder (PostgreSQL lmgr
+//! README calls these soft edges); a waiter compatible with the request ahead of it (an IS
+//! behind a waiting S) has no edge to it and does not wait for it.
+//!
+//! Queues whose waiters are independent ([`LockTarget::waiters_are_independent`]) contribute no
+//! soft edges: a `Transaction(T)` target has `T` as its only (exclusive) holder, so waiting for
+//! the end of `T` is a hard edge `W -> T`, and its waiters are all released together when `T`
+//! ends; a gap's waiters are insert intentions, which have hard edges to the transactions that
+//! hold gap locks on it (other than themselves) and never wait for each other.
 //!
 //! `W` waits for one target at a time, so it has at most one edge to a given blocker: a hard edge
 //! wins over a soft one to the same transaction (an upgrader queued ahead that also holds).
@@ -76,7 +85,7 @@ impl QueueSnapshot {
             .filter(|&&(holder, held)| holder != waiter && !compatible(held, mode))
             .map(|&(holder, _)| edge(holder, EdgeKind::Hard))
             .collect();
-        if !self.target.releases_waiters_together() {
+        if !self.target.waiters_are_independent() {
             edges.extend(
                 self.waiters[..index]
                     .iter()
@@ -152,11 +161,23 @@ impl WaitsForGraph {
 mod tests {
     use super::*;
     use crate::storage::TableId;
+    use crate::txn::lock_manager::{GapEnd, IndexId};
     use crate::types::{Key, Value};
-    use LockMode::{Exclusive as X, Shared as S};
+    use LockMode::{
+        Exclusive as X, Gap as G, InsertIntention as II, IntentionExclusive as IX, IntentionShared as IS, Shared as S,
+        SharedIntentionExclusive as SIX,
+    };
 
     fn row(k: i64) -> LockTarget {
         LockTarget::Row { table: TableId(1), key: Key::One(Value::Integer(k)) }
+    }
+
+    fn table() -> LockTarget {
+        LockTarget::Table(TableId(1))
+    }
+
+    fn gap() -> LockTarget {
+        LockTarget::Gap { table: TableId(1), index: IndexId::Secondary(0), before: GapEnd::Supremum }
     }
 
     fn t(id: u64) -> TxnId {
@@ -310,5 +331,67 @@ mod tests {
         assert_eq!(cycle.len() as u64, N);
         assert_eq!((cycle[0].waiter, cycle[0].blocker), (t(N), t(N - 1)));
         assert_eq!(cycle.last().unwrap().blocker, t(N));
+    }
+
+    #[test]
+    fn table_modes_edges_follow_the_matrix() {
+        // Holders IS (1), IX (2); waiters S (3), IS (4), IX (5), X (6).
+        let q = queue(table(), &[(1, IS), (2, IX)], &[(3, S), (4, IS), (5, IX), (6, X)]);
+        let blockers = |i: usize| q.edges_of(i).iter().map(|e| (e.blocker.0, e.kind)).collect::<Vec<_>>();
+        assert_eq!(blockers(0), vec![(2, EdgeKind::Hard)], "S conflicts with IX only");
+        assert!(blockers(1).is_empty(), "IS conflicts with nothing here, not even the S ahead");
+        assert_eq!(blockers(2), vec![(3, EdgeKind::Soft)], "IX waits for the S queued ahead");
+        assert_eq!(
+            blockers(3),
+            vec![
+                (1, EdgeKind::Hard),
+                (2, EdgeKind::Hard),
+                (3, EdgeKind::Soft),
+                (4, EdgeKind::Soft),
+                (5, EdgeKind::Soft)
+            ]
+        );
+    }
+
+    #[test]
+    fn six_upgrader_has_a_hard_edge_to_an_ix_holder_only() {
+        // 1 holds IX and waits to become SIX (front); 2 holds IX; 3 holds IS; 4 waits for IS.
+        let q = queue(table(), &[(1, IX), (2, IX), (3, IS)], &[(1, SIX), (4, IS)]);
+        assert_eq!(q.edges_of(0).iter().map(|e| (e.blocker.0, e.kind)).collect::<Vec<_>>(), vec![(2, EdgeKind::Hard)]);
+        assert!(q.edges_of(1).is_empty(), "IS is compatible with SIX");
+    }
+
+    #[test]
+    fn insert_intentions_wait_for_other_gap_holders_only() {
+        // 1, 2 and 3 hold gap locks; 1, 4 and 5 wait to insert.
+        let q = queue(gap(), &[(1, G), (2, G), (3, G)], &[(1, II), (4, II), (5, II)]);
+        let blockers = |i: usize| q.edges_of(i).iter().map(|e| (e.blocker.0, e.kind)).collect::<Vec<_>>();
+        assert_eq!(blockers(0), vec![(2, EdgeKind::Hard), (3, EdgeKind::Hard)], "not its own gap lock");
+        let all = vec![(1, EdgeKind::Hard), (2, EdgeKind::Hard), (3, EdgeKind::Hard)];
+        assert_eq!(blockers(1), all, "no edge to the insert intention ahead");
+        assert_eq!(blockers(2), all);
+        assert!(q.edges_of(1).iter().all(|e| e.mode == II && e.target == gap()));
+    }
+
+    #[test]
+    fn empty_range_insert_cycle() {
+        // 1 and 2 both hold the gap; 1 waits to insert; 2 asks to insert too.
+        let q = queue(gap(), &[(1, G), (2, G)], &[(1, II), (2, II)]);
+        let graph = WaitsForGraph::build([&q]);
+        let cycle = graph.find_cycle(t(2)).unwrap();
+        assert_eq!(pairs(&cycle), vec![(2, 1), (1, 2)]);
+        assert!(cycle.iter().all(|e| e.target == gap() && e.mode == II && e.kind == EdgeKind::Hard));
+        // Without 2's request there is no cycle.
+        let q = queue(gap(), &[(1, G), (2, G)], &[(1, II)]);
+        assert_eq!(WaitsForGraph::build([&q]).find_cycle(t(1)), None);
+    }
+
+    #[test]
+    fn cycle_across_a_gap_and_a_row() {
+        // 1 holds row 1 and waits to insert into a gap 2 has locked; 2 waits for row 1.
+        let qs = [queue(gap(), &[(2, G)], &[(1, II)]), queue(row(1), &[(1, X)], &[(2, S)])];
+        let cycle = WaitsForGraph::build(&qs).find_cycle(t(2)).unwrap();
+        assert_eq!(pairs(&cycle), vec![(2, 1), (1, 2)]);
+        assert_eq!((cycle[0].target.clone(), cycle[1].target.clone()), (row(1), gap()));
     }
 }

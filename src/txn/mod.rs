@@ -10,6 +10,7 @@
 //!   write.rs               insert / lock / update / delete, unique checks
 //!   read_committed.rs      what a READ COMMITTED writer does with a row changed under it
 //!   snapshot_isolation.rs  first-updater-wins for SNAPSHOT writers
+//!   two_phase_locking.rs   strict 2PL: next-key locks on every read, insert intentions
 //!   undo.rs                the undo log that abort and ROLLBACK TO replay
 //!   vacuum.rs              reclaiming versions no snapshot can see
 //! ```
@@ -25,6 +26,7 @@ mod read_committed;
 pub mod snapshot;
 mod snapshot_isolation;
 mod transaction;
+mod two_phase_locking;
 mod undo;
 pub mod vacuum;
 pub mod visibility;
@@ -38,6 +40,7 @@ pub use manager::TxnManager;
 pub use read::{ScanRange, VisibleRow};
 pub use snapshot::Snapshot;
 pub use transaction::{Savepoint, Transaction, TxnOptions};
+pub use two_phase_locking::StatementIntent;
 pub use visibility::TxnStatus;
 pub use write::{Locked, RowLockMode};
 
@@ -52,7 +55,7 @@ pub enum IsolationLevel {
     /// Snapshot isolation (PostgreSQL's REPEATABLE READ): one snapshot per transaction;
     /// first updater wins.
     Snapshot,
-    /// Strict two-phase locking with index-range locks (not implemented yet).
+    /// Strict two-phase locking with index-range (next-key) locks and deadlock detection.
     TwoPhaseLocking,
     /// Serializable snapshot isolation (not implemented yet).
     Serializable,

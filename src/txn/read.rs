@@ -21,7 +21,9 @@ use crate::storage::{Chain, IndexEntry, RowData, Table, Version};
 use crate::types::Key;
 
 use super::transaction::Transaction;
+use super::two_phase_locking::Step;
 use super::visibility::{is_visible, Reader, TxnStatus};
+use super::IsolationLevel;
 
 /// How many chains one batch of a scan examines under the table's read lock.
 const BATCH: usize = 256;
@@ -72,7 +74,19 @@ impl ScanRange {
         key.values()[..n].cmp(bound.values())
     }
 
-    fn above_lower(&self, key: &Key) -> bool {
+    /// The key of an equality on all `arity` columns, if this range is one.
+    pub(super) fn exact_key(&self, arity: usize) -> Option<Key> {
+        match (&self.lower, &self.upper) {
+            (Bound::Included(a), Bound::Included(b)) if a == b && a.values().len() == arity => Some(a.clone()),
+            _ => None,
+        }
+    }
+
+    fn is_whole(&self) -> bool {
+        matches!((&self.lower, &self.upper), (Bound::Unbounded, Bound::Unbounded))
+    }
+
+    pub(super) fn above_lower(&self, key: &Key) -> bool {
         match &self.lower {
             Bound::Unbounded => true,
             Bound::Included(b) => Self::compare_prefix(key, b) != Ordering::Less,
@@ -80,7 +94,7 @@ impl ScanRange {
         }
     }
 
-    fn below_upper(&self, key: &Key) -> bool {
+    pub(super) fn below_upper(&self, key: &Key) -> bool {
         match &self.upper {
             Bound::Unbounded => true,
             Bound::Included(b) => Self::compare_prefix(key, b) != Ordering::Greater,
@@ -119,7 +133,15 @@ impl Transaction {
 
     /// The rows in `range` of the primary key, in key order.
     pub fn scan<'a>(&'a self, table: &'a Arc<Table>, range: ScanRange) -> TableScan<'a> {
-        TableScan { txn: self, table, resume: range.start(), range, buffer: VecDeque::new(), done: false }
+        TableScan {
+            txn: self,
+            table,
+            resume: range.start(),
+            range,
+            buffer: VecDeque::new(),
+            done: false,
+            locking: None,
+        }
     }
 
     /// The rows whose key in secondary index `index` is in `range`, in index order. A row is
@@ -129,7 +151,7 @@ impl Transaction {
             Bound::Unbounded => Bound::Unbounded,
             Bound::Included(k) | Bound::Excluded(k) => Bound::Included(IndexEntry::first_with(k)),
         };
-        IndexScan { txn: self, table, index, range, resume, buffer: VecDeque::new(), done: false }
+        IndexScan { txn: self, table, index, range, resume, buffer: VecDeque::new(), done: false, locked_table: false }
     }
 }
 
@@ -141,6 +163,9 @@ pub struct TableScan<'a> {
     resume: Bound<Key>,
     buffer: VecDeque<VisibleRow>,
     done: bool,
+    /// Under two-phase locking, once the table is locked: whether the scan covers the whole
+    /// table (then the table lock covers every row, and rows are read in batches).
+    locking: Option<bool>,
 }
 
 impl TableScan<'_> {
@@ -170,14 +195,58 @@ impl TableScan<'_> {
     }
 }
 
-impl Iterator for TableScan<'_> {
-    type Item = Result<VisibleRow>;
+impl TableScan<'_> {
+    /// The next row under two-phase locking: lock, then read (see `two_phase_locking.rs`).
+    fn next_locking(&mut self) -> Option<Result<VisibleRow>> {
+        let whole = match self.locking {
+            Some(whole) => whole,
+            None => {
+                let whole = self.range.is_whole();
+                if let Err(e) = self.txn.lock_table_for_scan(self.table, whole) {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+                self.locking = Some(whole);
+                whole
+            }
+        };
+        if whole {
+            return self.next_batched();
+        }
+        while !self.done {
+            match self.txn.locking_primary_step(self.table, &self.range, &mut self.resume) {
+                Ok(Step::Row(row)) => return Some(Ok(row)),
+                Ok(Step::Last(row)) => {
+                    self.done = true;
+                    return Some(Ok(row));
+                }
+                Ok(Step::Skip) => {}
+                Ok(Step::Done) => self.done = true,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        None
+    }
 
-    fn next(&mut self) -> Option<Self::Item> {
+    fn next_batched(&mut self) -> Option<Result<VisibleRow>> {
         while self.buffer.is_empty() && !self.done {
             self.fill();
         }
         self.buffer.pop_front().map(Ok)
+    }
+}
+
+impl Iterator for TableScan<'_> {
+    type Item = Result<VisibleRow>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.txn.level() == IsolationLevel::TwoPhaseLocking {
+            return self.next_locking();
+        }
+        self.next_batched()
     }
 }
 
@@ -190,6 +259,8 @@ pub struct IndexScan<'a> {
     resume: Bound<IndexEntry>,
     buffer: VecDeque<VisibleRow>,
     done: bool,
+    /// Under two-phase locking: whether the table's intention lock is taken.
+    locked_table: bool,
 }
 
 impl IndexScan<'_> {
@@ -227,10 +298,38 @@ impl IndexScan<'_> {
     }
 }
 
+impl IndexScan<'_> {
+    /// The next row under two-phase locking: lock, then read (see `two_phase_locking.rs`).
+    fn next_locking(&mut self) -> Option<Result<VisibleRow>> {
+        if !self.locked_table {
+            if let Err(e) = self.txn.lock_table_for_scan(self.table, false) {
+                self.done = true;
+                return Some(Err(e));
+            }
+            self.locked_table = true;
+        }
+        while !self.done {
+            match self.txn.locking_index_step(self.table, self.index, &self.range, &mut self.resume) {
+                Ok(Step::Row(row) | Step::Last(row)) => return Some(Ok(row)),
+                Ok(Step::Skip) => {}
+                Ok(Step::Done) => self.done = true,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        None
+    }
+}
+
 impl Iterator for IndexScan<'_> {
     type Item = Result<VisibleRow>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.txn.level() == IsolationLevel::TwoPhaseLocking {
+            return self.next_locking();
+        }
         while self.buffer.is_empty() && !self.done {
             self.fill();
         }

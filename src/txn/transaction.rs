@@ -23,6 +23,7 @@ use std::time::Duration;
 use crate::error::{Error, Result, TxnId};
 
 use super::snapshot::Snapshot;
+use super::two_phase_locking::{StatementIntent, LATEST};
 use super::undo::UndoLog;
 use super::visibility::{Reader, TxnStatus};
 use super::{Engine, IsolationLevel, WaitPolicy};
@@ -54,6 +55,9 @@ pub struct Transaction {
     snapshot: RefCell<Option<Arc<Snapshot>>>,
     /// Command id of the current statement; 0 before the first.
     cid: Cell<u32>,
+    /// Whether the current statement writes what it scans (two-phase locking takes X locks
+    /// on what such a statement reads).
+    intent: Cell<StatementIntent>,
     pub(super) undo: RefCell<UndoLog>,
     ended: Cell<bool>,
 }
@@ -68,10 +72,7 @@ impl Transaction {
     /// Fails with 0A000 for schemes not implemented yet.
     pub fn check_supported(level: IsolationLevel) -> Result<()> {
         match level {
-            IsolationLevel::ReadCommitted | IsolationLevel::Snapshot => Ok(()),
-            IsolationLevel::TwoPhaseLocking => {
-                Err(Error::FeatureNotSupported("isolation level TWO PHASE LOCKING".into()))
-            }
+            IsolationLevel::ReadCommitted | IsolationLevel::Snapshot | IsolationLevel::TwoPhaseLocking => Ok(()),
             IsolationLevel::Serializable => Err(Error::FeatureNotSupported("isolation level SERIALIZABLE".into())),
         }
     }
@@ -87,6 +88,7 @@ impl Transaction {
             options: Cell::new(options),
             snapshot: RefCell::new(None),
             cid: Cell::new(0),
+            intent: Cell::new(StatementIntent::Read),
             undo: RefCell::new(UndoLog::default()),
             ended: Cell::new(false),
         })
@@ -123,13 +125,33 @@ impl Transaction {
         Ok(())
     }
 
-    /// Starts the next statement: a new command id, and for READ COMMITTED a new snapshot.
+    /// Starts the next statement, one that only reads what it scans.
     pub fn begin_statement(&self) {
+        self.begin_statement_with(StatementIntent::Read);
+    }
+
+    /// Starts the next statement: a new command id, and the statement's snapshot: a new one for
+    /// READ COMMITTED, the transaction's only one for SNAPSHOT (taken now if this is the first
+    /// statement), and none for TWO PHASE LOCKING, which reads the latest committed versions of
+    /// what it has locked.
+    pub fn begin_statement_with(&self, intent: StatementIntent) {
         self.cid.set(self.cid.get() + 1);
+        self.intent.set(intent);
         let mut snapshot = self.snapshot.borrow_mut();
-        if snapshot.is_none() || self.level() == IsolationLevel::ReadCommitted {
-            *snapshot = Some(Arc::new(self.engine.manager.snapshot(self.id)));
+        match self.level() {
+            IsolationLevel::TwoPhaseLocking => *snapshot = Some(Arc::new(LATEST)),
+            IsolationLevel::ReadCommitted => *snapshot = Some(Arc::new(self.engine.manager.snapshot(self.id))),
+            IsolationLevel::Snapshot | IsolationLevel::Serializable => {
+                if snapshot.is_none() {
+                    *snapshot = Some(Arc::new(self.engine.manager.snapshot(self.id)));
+                }
+            }
         }
+    }
+
+    /// Whether the current statement writes what it scans.
+    pub(super) fn intent(&self) -> StatementIntent {
+        self.intent.get()
     }
 
     /// The snapshot of the current statement.
@@ -193,7 +215,7 @@ impl Transaction {
         self.engine.locks.release_all(self.id);
         let undo = self.undo.borrow();
         self.engine.vacuum.push(self.id, undo.ended_rows());
-        self.engine.vacuum.after_transaction_end(&self.engine.manager);
+        self.engine.vacuum.after_transaction_end(&self.engine);
         Ok(())
     }
 
@@ -210,7 +232,7 @@ impl Transaction {
         self.undo.borrow_mut().rollback_to(0, self.id);
         self.engine.locks.release_all(self.id);
         self.engine.manager.finish_abort(self.id);
-        self.engine.vacuum.after_transaction_end(&self.engine.manager);
+        self.engine.vacuum.after_transaction_end(&self.engine);
     }
 }
 

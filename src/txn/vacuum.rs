@@ -21,11 +21,14 @@ use std::sync::{Arc, Weak};
 use parking_lot::Mutex;
 
 use crate::error::TxnId;
-use crate::storage::{Table, TableData, Version, NO_TXN};
+use crate::storage::{Table, TableData, TableId, Version, NO_TXN};
 use crate::types::Key;
 
+use super::lock_manager::{GapEnd, IndexId, LockTarget};
 use super::manager::TxnManager;
+use super::two_phase_locking::entry_key;
 use super::visibility::TxnStatus;
+use super::Engine;
 
 /// How many queued rows make a committing session run the queue.
 const QUEUE_RUN_THRESHOLD: usize = 512;
@@ -35,13 +38,34 @@ pub fn is_dead(version: &Version, horizon: TxnId, manager: &TxnManager) -> bool 
     version.xmax != NO_TXN && version.xmax < horizon && matches!(manager.status(version.xmax), TxnStatus::Committed(_))
 }
 
-/// Prunes the dead versions of one chain. Returns how many were removed.
-pub fn prune_chain(data: &mut TableData, key: &Key, horizon: TxnId, manager: &TxnManager) -> usize {
-    data.prune(key, |v| is_dead(v, horizon, manager))
+/// Prunes the dead versions of one chain of table `table`. Returns how many were removed.
+///
+/// A key, or a secondary-index entry, that someone has locked (or whose gap someone has
+/// locked) is not removed: two-phase locking's gap locks are named by the entry that ends the
+/// gap, and removing it would silently widen the gap under them. The chain is pruned later.
+pub fn prune_chain(table: TableId, data: &mut TableData, key: &Key, horizon: TxnId, engine: &Engine) -> usize {
+    let dead = |v: &Version| is_dead(v, horizon, &engine.manager);
+    let (chain_goes, lost_entries) = data.prune_losses(key, dead);
+    let locks = &engine.locks;
+    let gap = |index, entry| LockTarget::Gap { table, index, before: GapEnd::Key(entry) };
+    let key_pinned = chain_goes
+        && (locks.has_locks(&LockTarget::Row { table, key: key.clone() })
+            || locks.has_locks(&gap(IndexId::Primary, key.clone())));
+    let entry_pinned = lost_entries.iter().any(|(position, entry)| {
+        let index = IndexId::Secondary(*position as u32);
+        let entry = entry_key(entry);
+        locks.has_locks(&LockTarget::IndexRecord { table, index, entry: entry.clone() })
+            || locks.has_locks(&gap(index, entry))
+    });
+    if key_pinned || entry_pinned {
+        return 0;
+    }
+    data.prune(key, dead)
 }
 
 /// Prunes every chain of `table`. Returns how many versions were removed.
-pub fn vacuum_table(table: &Table, manager: &TxnManager) -> usize {
+pub fn vacuum_table(table: &Table, engine: &Engine) -> usize {
+    let manager = &engine.manager;
     let horizon = manager.horizon();
     let keys: Vec<Key> = table
         .read()
@@ -51,7 +75,7 @@ pub fn vacuum_table(table: &Table, manager: &TxnManager) -> usize {
         .map(|(k, _)| k.clone())
         .collect();
     let mut data = table.write();
-    keys.iter().map(|k| prune_chain(&mut data, k, horizon, manager)).sum()
+    keys.iter().map(|k| prune_chain(table.id, &mut data, k, horizon, engine)).sum()
 }
 
 struct Pending {
@@ -82,11 +106,11 @@ impl VacuumQueue {
     }
 
     /// Records the horizon after a transaction ended, and runs the queue if it is long.
-    pub fn after_transaction_end(&self, manager: &TxnManager) {
-        let horizon = manager.horizon();
+    pub fn after_transaction_end(&self, engine: &Engine) {
+        let horizon = engine.manager.horizon();
         self.horizon.store(horizon.0, Ordering::Release);
         if self.pending.lock().len() >= QUEUE_RUN_THRESHOLD {
-            self.run(manager);
+            self.run(engine);
         }
     }
 
@@ -97,8 +121,8 @@ impl VacuumQueue {
 
     /// Prunes every queued row whose deleter is below the horizon; keeps the others.
     /// Returns how many versions were removed.
-    pub fn run(&self, manager: &TxnManager) -> usize {
-        let horizon = manager.horizon();
+    pub fn run(&self, engine: &Engine) -> usize {
+        let horizon = engine.manager.horizon();
         let ready: Vec<Pending> = {
             let mut pending = self.pending.lock();
             let (ready, waiting): (Vec<_>, Vec<_>) = pending.drain(..).partition(|p| p.deleter < horizon);
@@ -108,7 +132,7 @@ impl VacuumQueue {
         let mut removed = 0;
         for p in ready {
             if let Some(table) = p.table.upgrade() {
-                removed += prune_chain(&mut table.write(), &p.key, horizon, manager);
+                removed += prune_chain(table.id, &mut table.write(), &p.key, horizon, engine);
             }
         }
         removed

@@ -97,6 +97,17 @@ impl Transaction {
             } else {
                 primary_key_of(&schema, &data)
             };
+            let new_entries = if self.level() == IsolationLevel::TwoPhaseLocking {
+                let entries = self.insert_locks(table, &rows, &key, &data, None);
+                if let Some((target, mode)) = self.try_insert_locks(table, &entries)? {
+                    drop(rows);
+                    self.wait_for_lock(target, mode)?;
+                    continue;
+                }
+                entries
+            } else {
+                Vec::new()
+            };
             match self.check_unique(&rows, &schema, &key, &data, None) {
                 Check::Ok => {}
                 Check::Violation(e) => return Err(e),
@@ -106,8 +117,9 @@ impl Transaction {
                     continue;
                 }
             }
-            prune_chain(&mut rows, &key, self.engine.vacuum.cached_horizon(), &self.engine.manager);
+            self.prune(table, &mut rows, &key);
             rows.append_version(key.clone(), Version::new(self.id, self.cid(), data.clone()));
+            self.inherit_split_gaps(new_entries);
             self.undo.borrow_mut().push(UndoEntry::Appended { table: table.clone(), key: key.clone() });
             return Ok(VisibleRow { key, data, xmin: self.id, xmax: NO_TXN });
         }
@@ -118,10 +130,13 @@ impl Transaction {
     /// committed after the snapshot fails with 40001 here.
     pub fn lock_row(&self, table: &Arc<Table>, row: &VisibleRow, mode: RowLockMode, nowait: bool) -> Result<Locked> {
         let target = LockTarget::Row { table: table.id, key: row.key.clone() };
-        let lock_mode = match mode {
-            RowLockMode::Update => LockMode::Exclusive,
-            RowLockMode::Share => LockMode::Shared,
+        let (lock_mode, table_mode) = match mode {
+            RowLockMode::Update => (LockMode::Exclusive, LockMode::IntentionExclusive),
+            RowLockMode::Share => (LockMode::Shared, LockMode::IntentionShared),
         };
+        if self.level() == IsolationLevel::TwoPhaseLocking {
+            self.engine.locks.acquire(self.id, LockTarget::Table(table.id), table_mode, self.wait_policy(nowait))?;
+        }
         self.engine.locks.acquire(self.id, target, lock_mode, self.wait_policy(nowait))?;
         loop {
             let examined = {
@@ -151,13 +166,17 @@ impl Transaction {
         }
         let status = |t| self.status(t);
         match self.level() {
-            IsolationLevel::ReadCommitted => match follow_updates(chain, position, self.id, status) {
-                Followed::Newest(p) => {
-                    Examined::Done(Ok(Locked::Changed(VisibleRow::of(&row.key, &chain.versions[p]))))
+            // Two-phase locking read the latest version under a lock it still holds, so the row
+            // cannot have changed; following updates is the safe reading if it ever did.
+            IsolationLevel::ReadCommitted | IsolationLevel::TwoPhaseLocking => {
+                match follow_updates(chain, position, self.id, status) {
+                    Followed::Newest(p) => {
+                        Examined::Done(Ok(Locked::Changed(VisibleRow::of(&row.key, &chain.versions[p]))))
+                    }
+                    Followed::Deleted => Examined::Done(Ok(Locked::Gone)),
+                    Followed::WaitFor(other) => Examined::WaitFor(other),
                 }
-                Followed::Deleted => Examined::Done(Ok(Locked::Gone)),
-                Followed::WaitFor(other) => Examined::WaitFor(other),
-            },
+            }
             _ => match status(version.xmax) {
                 TxnStatus::Committed(_) => {
                     let updated = chain.versions.get(position + 1).is_some_and(|next| next.xmin == version.xmax);
@@ -180,6 +199,17 @@ impl Transaction {
         loop {
             let mut rows = table.write();
             self.check_still_current(&rows, row)?;
+            let new_entries = if self.level() == IsolationLevel::TwoPhaseLocking {
+                let entries = self.insert_locks(table, &rows, &key, &data, Some(row));
+                if let Some((target, mode)) = self.try_insert_locks(table, &entries)? {
+                    drop(rows);
+                    self.wait_for_lock(target, mode)?;
+                    continue;
+                }
+                entries
+            } else {
+                Vec::new()
+            };
             match self.check_unique(&rows, &schema, &key, &data, Some(row)) {
                 Check::Ok => {}
                 Check::Violation(e) => return Err(e),
@@ -189,13 +219,13 @@ impl Transaction {
                     continue;
                 }
             }
-            let horizon = self.engine.vacuum.cached_horizon();
-            prune_chain(&mut rows, &row.key, horizon, &self.engine.manager);
+            self.prune(table, &mut rows, &row.key);
             rows.end_newest(&row.key, self.id, self.cid());
             if key != row.key {
-                prune_chain(&mut rows, &key, horizon, &self.engine.manager);
+                self.prune(table, &mut rows, &key);
             }
             rows.append_version(key.clone(), Version::new(self.id, self.cid(), data.clone()));
+            self.inherit_split_gaps(new_entries);
             let mut undo = self.undo.borrow_mut();
             undo.push(UndoEntry::Ended { table: table.clone(), key: row.key.clone() });
             undo.push(UndoEntry::Appended { table: table.clone(), key: key.clone() });
@@ -212,6 +242,11 @@ impl Transaction {
         rows.end_newest(&row.key, self.id, self.cid());
         self.undo.borrow_mut().push(UndoEntry::Ended { table: table.clone(), key: row.key.clone() });
         Ok(())
+    }
+
+    /// Prunes the dead versions of one chain before writing to it.
+    fn prune(&self, table: &Table, rows: &mut TableData, key: &Key) {
+        prune_chain(table.id, rows, key, self.engine.vacuum.cached_horizon(), &self.engine);
     }
 
     /// Takes the X row lock if not held yet (a no-op after `lock_row(Update)`).
