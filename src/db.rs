@@ -9,7 +9,7 @@ use std::time::Duration;
 use parking_lot::Mutex;
 
 use crate::conn::{Connection, SessionInfo, SessionShared, Transaction};
-use crate::error::{Error, Result, TxnId};
+use crate::error::{ConflictEdge, Error, Result, TxnId};
 use crate::storage::Catalog;
 use crate::txn::{vacuum, Engine, HeldLock, IsolationLevel, LockWait};
 
@@ -111,6 +111,18 @@ impl Database {
     /// Every granted lock.
     pub fn locks_held(&self) -> Vec<HeldLock> {
         self.inner.engine.locks.held()
+    }
+
+    /// The rw-antidependencies the SSI tracker currently knows, between SERIALIZABLE
+    /// transactions (running, or committed and still overlapping a running one).
+    pub fn rw_edges(&self) -> Vec<ConflictEdge> {
+        self.inner.engine.ssi.edges()
+    }
+
+    /// Whether the SSI tracker holds nothing: no transaction record, SIREAD marker or edge.
+    /// True whenever no SERIALIZABLE transaction runs and none that ran overlaps a running one.
+    pub fn ssi_is_idle(&self) -> bool {
+        self.inner.engine.ssi.is_idle()
     }
 
     /// The running transactions, in id order.

@@ -75,6 +75,18 @@ pub enum ConflictRule {
     /// Snapshot isolation: the row was deleted by a transaction that committed after this
     /// transaction's snapshot was taken.
     ConcurrentDelete,
+    /// Serializable snapshot isolation: a dangerous structure `Tin -rw-> pivot -rw-> Tout` whose
+    /// `Tout` committed first was completed by a new rw-antidependency; the pivot is aborted.
+    DangerousStructure,
+    /// Serializable snapshot isolation: `Tout` of a dangerous structure is committing first while
+    /// the pivot still runs; the pivot is aborted (it fails at its next statement or commit).
+    DangerousStructureAtCommit,
+    /// Serializable snapshot isolation: the pivot of a dangerous structure whose `Tout` committed
+    /// first has already committed, so `Tin` is aborted instead.
+    PivotCommitted,
+    /// Serializable snapshot isolation: a read-only `Tin` of a dangerous structure took its
+    /// snapshot after `Tout` committed (the read-only anomaly of Fekete, O'Neil and O'Neil).
+    ReadOnlyAnomaly,
 }
 
 impl ConflictRule {
@@ -83,6 +95,10 @@ impl ConflictRule {
         match self {
             ConflictRule::ConcurrentUpdate => "concurrent update",
             ConflictRule::ConcurrentDelete => "concurrent delete",
+            ConflictRule::DangerousStructure
+            | ConflictRule::DangerousStructureAtCommit
+            | ConflictRule::PivotCommitted
+            | ConflictRule::ReadOnlyAnomaly => "read/write dependencies among transactions",
         }
     }
 }
@@ -91,6 +107,18 @@ impl fmt::Display for ConflictRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             ConflictRule::ConcurrentUpdate | ConflictRule::ConcurrentDelete => "first updater wins",
+            ConflictRule::DangerousStructure => {
+                "dangerous structure Tin -rw-> pivot -rw-> Tout, Tout committed first: pivot aborted"
+            }
+            ConflictRule::DangerousStructureAtCommit => {
+                "dangerous structure Tin -rw-> pivot -rw-> Tout completed by the commit of Tout: pivot aborted"
+            }
+            ConflictRule::PivotCommitted => {
+                "dangerous structure whose Tout committed first and whose pivot already committed: Tin aborted"
+            }
+            ConflictRule::ReadOnlyAnomaly => {
+                "read-only anomaly, Tout committed before the read-only Tin's snapshot: pivot or Tin aborted"
+            }
         })
     }
 }

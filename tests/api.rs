@@ -115,14 +115,17 @@ fn committing_a_transaction_whose_statement_failed_reports_the_rollback() {
 }
 
 #[test]
-fn serializable_is_refused_with_0a000_until_it_is_built() {
+fn serializable_is_selectable_in_the_api_and_in_sql() {
     let db = accounts();
     let mut conn = db.connect();
-    let level = IsolationLevel::Serializable;
-    assert_eq!(conn.transaction(level).unwrap_err().sqlstate(), "0A000");
-    assert_eq!(conn.set_default_isolation(level).unwrap_err().sqlstate(), "0A000");
-    assert_eq!(db.run_transaction(level, |_| Ok(())).unwrap_err().sqlstate(), "0A000");
-    assert_eq!(conn.execute("BEGIN ISOLATION LEVEL SERIALIZABLE", ()).unwrap_err().sqlstate(), "0A000");
+    let tx = conn.transaction(IsolationLevel::Serializable).unwrap();
+    assert_eq!(tx.query_row("SHOW transaction_isolation", (), |r| r.get::<String>(0)).unwrap(), "serializable");
+    tx.commit().unwrap();
+    conn.execute("BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY", ()).unwrap();
+    assert_eq!(conn.execute("UPDATE accounts SET balance = 0", ()).unwrap_err().sqlstate(), "25006");
+    conn.execute("ROLLBACK", ()).unwrap();
+    conn.set_default_isolation(IsolationLevel::Serializable).unwrap();
+    assert_eq!(db.run_transaction(IsolationLevel::Serializable, |tx| tx.execute("SELECT 1", ())).unwrap(), 1);
 }
 
 #[test]

@@ -336,8 +336,10 @@ impl Connection {
             Block::Failed(_) => Err(Error::InFailedTransaction),
             Block::Open(block) => {
                 let mark = block.txn.savepoint();
-                block.txn.begin_statement_with(intent_of(&prepared.statements[index]));
-                let result = self.execute_in(&block.txn, prepared, index, params);
+                let result = block
+                    .txn
+                    .begin_statement_with(intent_of(&prepared.statements[index]))
+                    .and_then(|()| self.execute_in(&block.txn, prepared, index, params));
                 if result.is_err() {
                     state.session.fail(Some(mark));
                 }
@@ -350,8 +352,9 @@ impl Connection {
                     info.txn = Some(txn.id());
                     info.level = txn.level();
                 }
-                txn.begin_statement_with(intent_of(&prepared.statements[index]));
-                let result = self.execute_in(&txn, prepared, index, params);
+                let result = txn
+                    .begin_statement_with(intent_of(&prepared.statements[index]))
+                    .and_then(|()| self.execute_in(&txn, prepared, index, params));
                 match result {
                     Ok(output) => txn.commit().map(|()| output),
                     Err(e) => {

@@ -11,6 +11,7 @@
 //!   read_committed.rs      what a READ COMMITTED writer does with a row changed under it
 //!   snapshot_isolation.rs  first-updater-wins for SNAPSHOT writers
 //!   two_phase_locking.rs   strict 2PL: next-key locks on every read, insert intentions
+//!   ssi/, serializable.rs  SSI: SIREAD markers, rw-antidependencies, dangerous structures
 //!   undo.rs                the undo log that abort and ROLLBACK TO replay
 //!   vacuum.rs              reclaiming versions no snapshot can see
 //! ```
@@ -23,8 +24,10 @@ pub mod lock_manager;
 pub mod manager;
 mod read;
 mod read_committed;
+mod serializable;
 pub mod snapshot;
 mod snapshot_isolation;
+pub mod ssi;
 mod transaction;
 mod two_phase_locking;
 mod undo;
@@ -57,7 +60,8 @@ pub enum IsolationLevel {
     Snapshot,
     /// Strict two-phase locking with index-range (next-key) locks and deadlock detection.
     TwoPhaseLocking,
-    /// Serializable snapshot isolation (not implemented yet).
+    /// Serializable snapshot isolation: snapshot isolation plus detection of dangerous
+    /// structures of rw-antidependencies.
     Serializable,
 }
 
@@ -89,13 +93,19 @@ impl fmt::Display for IsolationLevel {
     }
 }
 
-/// The transaction machinery one database shares: the manager, the lock manager and the
-/// vacuum queue.
+/// The transaction machinery one database shares: the manager, the lock manager, the vacuum
+/// queue and the SSI conflict tracker.
 #[derive(Debug)]
 pub struct Engine {
     pub manager: TxnManager,
     pub locks: LockManager,
     pub vacuum: vacuum::VacuumQueue,
+    pub ssi: ssi::SsiTracker,
+    /// Makes "take a snapshot, register with the SSI tracker" and "commit, tell the tracker"
+    /// atomic with respect to each other for SERIALIZABLE transactions, so that the tracker
+    /// never frees a transaction a new snapshot still overlaps, nor misjudges who started
+    /// before whom.
+    pub(crate) ssi_sequence: parking_lot::Mutex<()>,
 }
 
 impl Engine {
@@ -106,6 +116,8 @@ impl Engine {
             manager: TxnManager::new(),
             locks: LockManager::new(describe),
             vacuum: vacuum::VacuumQueue::default(),
+            ssi: ssi::SsiTracker::new(),
+            ssi_sequence: parking_lot::Mutex::new(()),
         })
     }
 }

@@ -121,18 +121,11 @@ pub(super) fn visible_version<'c>(
 }
 
 impl Transaction {
-    /// The row with primary key `key`, as this statement sees it.
-    pub fn get(&self, table: &Table, key: &Key) -> Option<VisibleRow> {
-        let status = |t| self.status(t);
-        self.with_reader(|reader| {
-            let data = table.read();
-            let chain = data.chain(key)?;
-            visible_version(chain, reader, &status).map(|v| VisibleRow::of(key, v))
-        })
-    }
-
     /// The rows in `range` of the primary key, in key order.
     pub fn scan<'a>(&'a self, table: &'a Arc<Table>, range: ScanRange) -> TableScan<'a> {
+        if self.is_serializable() {
+            self.ssi_mark_scan(table, None, &range);
+        }
         TableScan {
             txn: self,
             table,
@@ -147,6 +140,9 @@ impl Transaction {
     /// The rows whose key in secondary index `index` is in `range`, in index order. A row is
     /// returned once, and only if the version this statement sees has a key in the range.
     pub fn index_scan<'a>(&'a self, table: &'a Arc<Table>, index: usize, range: ScanRange) -> IndexScan<'a> {
+        if self.is_serializable() {
+            self.ssi_mark_scan(table, Some(index as u32), &range);
+        }
         let resume = match range.start() {
             Bound::Unbounded => Bound::Unbounded,
             Bound::Included(k) | Bound::Excluded(k) => Bound::Included(IndexEntry::first_with(k)),
@@ -169,10 +165,12 @@ pub struct TableScan<'a> {
 }
 
 impl TableScan<'_> {
-    fn fill(&mut self) {
+    fn fill(&mut self) -> Result<()> {
         let status = |t| self.txn.status(t);
+        let serializable = self.txn.is_serializable();
         let range = &self.range;
         let (buffer, resume, done) = (&mut self.buffer, &mut self.resume, &mut self.done);
+        let mut conflicts = Vec::new();
         self.txn.with_reader(|reader| {
             let data = self.table.read();
             for (examined, (key, chain)) in data.rows().range((resume.clone(), Bound::Unbounded)).enumerate() {
@@ -186,12 +184,19 @@ impl TableScan<'_> {
                 if !range.above_lower(key) {
                     continue;
                 }
+                if serializable {
+                    let writers = self.txn.ssi_invisible_writers(chain, reader.snapshot);
+                    if !writers.is_empty() {
+                        conflicts.push((key.clone(), writers));
+                    }
+                }
                 if let Some(v) = visible_version(chain, reader, &status) {
                     buffer.push_back(VisibleRow::of(key, v));
                 }
             }
             *done = true;
         });
+        self.txn.ssi_read_conflicts(self.table, conflicts)
     }
 }
 
@@ -233,7 +238,10 @@ impl TableScan<'_> {
 
     fn next_batched(&mut self) -> Option<Result<VisibleRow>> {
         while self.buffer.is_empty() && !self.done {
-            self.fill();
+            if let Err(e) = self.fill() {
+                self.done = true;
+                return Some(Err(e));
+            }
         }
         self.buffer.pop_front().map(Ok)
     }
@@ -264,10 +272,12 @@ pub struct IndexScan<'a> {
 }
 
 impl IndexScan<'_> {
-    fn fill(&mut self) {
+    fn fill(&mut self) -> Result<()> {
         let status = |t| self.txn.status(t);
+        let serializable = self.txn.is_serializable();
         let (range, position) = (&self.range, self.index);
         let (buffer, resume, done) = (&mut self.buffer, &mut self.resume, &mut self.done);
+        let mut conflicts = Vec::new();
         self.txn.with_reader(|reader| {
             let data = self.table.read();
             let Some(index) = data.indexes().get(position) else {
@@ -286,6 +296,12 @@ impl IndexScan<'_> {
                     continue;
                 }
                 let Some(chain) = data.chain(&entry.pk) else { continue };
+                if serializable {
+                    let writers = self.txn.ssi_invisible_writers(chain, reader.snapshot);
+                    if !writers.is_empty() {
+                        conflicts.push((entry.pk.clone(), writers));
+                    }
+                }
                 if let Some(v) = visible_version(chain, reader, &status) {
                     // The entry may belong to another version of the row.
                     if index.key_of(&v.data) == entry.key {
@@ -295,6 +311,7 @@ impl IndexScan<'_> {
             }
             *done = true;
         });
+        self.txn.ssi_read_conflicts(self.table, conflicts)
     }
 }
 
@@ -331,7 +348,10 @@ impl Iterator for IndexScan<'_> {
             return self.next_locking();
         }
         while self.buffer.is_empty() && !self.done {
-            self.fill();
+            if let Err(e) = self.fill() {
+                self.done = true;
+                return Some(Err(e));
+            }
         }
         self.buffer.pop_front().map(Ok)
     }

@@ -60,6 +60,8 @@ pub struct Transaction {
     intent: Cell<StatementIntent>,
     pub(super) undo: RefCell<UndoLog>,
     ended: Cell<bool>,
+    /// Whether the SSI tracker knows this transaction (SERIALIZABLE, snapshot taken).
+    in_ssi: Cell<bool>,
 }
 
 impl std::fmt::Debug for Transaction {
@@ -72,8 +74,10 @@ impl Transaction {
     /// Fails with 0A000 for schemes not implemented yet.
     pub fn check_supported(level: IsolationLevel) -> Result<()> {
         match level {
-            IsolationLevel::ReadCommitted | IsolationLevel::Snapshot | IsolationLevel::TwoPhaseLocking => Ok(()),
-            IsolationLevel::Serializable => Err(Error::FeatureNotSupported("isolation level SERIALIZABLE".into())),
+            IsolationLevel::ReadCommitted
+            | IsolationLevel::Snapshot
+            | IsolationLevel::TwoPhaseLocking
+            | IsolationLevel::Serializable => Ok(()),
         }
     }
 
@@ -91,6 +95,7 @@ impl Transaction {
             intent: Cell::new(StatementIntent::Read),
             undo: RefCell::new(UndoLog::default()),
             ended: Cell::new(false),
+            in_ssi: Cell::new(false),
         })
     }
 
@@ -125,16 +130,28 @@ impl Transaction {
         Ok(())
     }
 
-    /// Starts the next statement, one that only reads what it scans.
+    /// Starts the next statement, one that only reads what it scans (for callers that cannot
+    /// be doomed by SSI: tests and the snapshot accessor).
     pub fn begin_statement(&self) {
-        self.begin_statement_with(StatementIntent::Read);
+        self.start_statement(StatementIntent::Read);
     }
 
     /// Starts the next statement: a new command id, and the statement's snapshot: a new one for
     /// READ COMMITTED, the transaction's only one for SNAPSHOT (taken now if this is the first
     /// statement), and none for TWO PHASE LOCKING, which reads the latest committed versions of
     /// what it has locked.
-    pub fn begin_statement_with(&self, intent: StatementIntent) {
+    ///
+    /// A SERIALIZABLE transaction registers with the SSI tracker when it takes its snapshot, and
+    /// fails here with 40001 if another transaction's check doomed it.
+    pub fn begin_statement_with(&self, intent: StatementIntent) -> Result<()> {
+        self.start_statement(intent);
+        if self.level() == IsolationLevel::Serializable {
+            self.engine.ssi.check_doomed(self.id)?;
+        }
+        Ok(())
+    }
+
+    fn start_statement(&self, intent: StatementIntent) {
         self.cid.set(self.cid.get() + 1);
         self.intent.set(intent);
         let mut snapshot = self.snapshot.borrow_mut();
@@ -143,7 +160,16 @@ impl Transaction {
             IsolationLevel::ReadCommitted => *snapshot = Some(Arc::new(self.engine.manager.snapshot(self.id))),
             IsolationLevel::Snapshot | IsolationLevel::Serializable => {
                 if snapshot.is_none() {
-                    *snapshot = Some(Arc::new(self.engine.manager.snapshot(self.id)));
+                    let taken = if self.level() == IsolationLevel::Serializable {
+                        let _sequence = self.engine.ssi_sequence.lock();
+                        let taken = self.engine.manager.snapshot(self.id);
+                        self.engine.ssi.begin(self.id, &taken.running, self.options.get().read_only);
+                        self.in_ssi.set(true);
+                        taken
+                    } else {
+                        self.engine.manager.snapshot(self.id)
+                    };
+                    *snapshot = Some(Arc::new(taken));
                 }
             }
         }
@@ -208,10 +234,22 @@ impl Transaction {
         self.undo.borrow_mut().rollback_to(savepoint.0, self.id);
     }
 
-    /// Commits: all writes become visible at once to snapshots taken from now on.
+    /// Commits: all writes become visible at once to snapshots taken from now on. A
+    /// SERIALIZABLE transaction first passes the SSI pre-commit check; if it fails, the
+    /// transaction is aborted and the 40001 error returned.
     pub fn commit(self) -> Result<()> {
+        if self.in_ssi.get() {
+            // On error `self` is dropped, which aborts.
+            self.engine.ssi.pre_commit(self.id)?;
+        }
         self.ended.set(true);
-        self.engine.manager.commit(self.id);
+        if self.in_ssi.get() {
+            let _sequence = self.engine.ssi_sequence.lock();
+            let seq = self.engine.manager.commit(self.id);
+            self.engine.ssi.committed(self.id, seq, !self.undo.borrow().is_empty());
+        } else {
+            self.engine.manager.commit(self.id);
+        }
         self.engine.locks.release_all(self.id);
         let undo = self.undo.borrow();
         self.engine.vacuum.push(self.id, undo.ended_rows());
@@ -229,6 +267,9 @@ impl Transaction {
             return;
         }
         self.engine.manager.mark_aborted(self.id);
+        if self.in_ssi.get() {
+            self.engine.ssi.aborted(self.id);
+        }
         self.undo.borrow_mut().rollback_to(0, self.id);
         self.engine.locks.release_all(self.id);
         self.engine.manager.finish_abort(self.id);

@@ -38,6 +38,10 @@ impl UndoLog {
         self.entries.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// Takes back every change after the first `keep`, newest first.
     pub fn rollback_to(&mut self, keep: usize, me: TxnId) {
         while self.entries.len() > keep {

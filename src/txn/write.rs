@@ -97,6 +97,7 @@ impl Transaction {
             } else {
                 primary_key_of(&schema, &data)
             };
+            self.ssi_note_write(table, &key, None, Some(&data))?;
             let new_entries = if self.level() == IsolationLevel::TwoPhaseLocking {
                 let entries = self.insert_locks(table, &rows, &key, &data, None);
                 if let Some((target, mode)) = self.try_insert_locks(table, &entries)? {
@@ -196,6 +197,12 @@ impl Transaction {
         let schema = table.schema();
         let data: RowData = values.into();
         let key = if schema.has_hidden_row_id() { row.key.clone() } else { primary_key_of(&schema, &data) };
+        if key == row.key {
+            self.ssi_note_write(table, &key, Some(&row.data), Some(&data))?;
+        } else {
+            self.ssi_note_write(table, &row.key, Some(&row.data), None)?;
+            self.ssi_note_write(table, &key, None, Some(&data))?;
+        }
         loop {
             let mut rows = table.write();
             self.check_still_current(&rows, row)?;
@@ -237,6 +244,7 @@ impl Transaction {
     pub fn delete(&self, table: &Arc<Table>, row: &VisibleRow) -> Result<()> {
         self.check_writable("DELETE")?;
         self.ensure_row_locked(table, &row.key)?;
+        self.ssi_note_write(table, &row.key, Some(&row.data), None)?;
         let mut rows = table.write();
         self.check_still_current(&rows, row)?;
         rows.end_newest(&row.key, self.id, self.cid());

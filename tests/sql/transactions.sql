@@ -230,7 +230,11 @@ SET default_transaction_read_only = off;
 INSERT INTO t VALUES (42, 'x');
 SELECT * FROM t WHERE id >= 40 ORDER BY id;
 
--- Levels not supported yet are refused with 0A000 (PostgreSQL accepts SERIALIZABLE).
+-- SERIALIZABLE (SSI) and two-phase locking are selectable in every way a level is.
+BEGIN;
+SET transaction_isolation = 'two phase locking';
+SHOW transaction_isolation;
+COMMIT;
 BEGIN ISOLATION LEVEL SERIALIZABLE;
 ROLLBACK;
 SET default_transaction_isolation = 'serializable';
