@@ -218,3 +218,40 @@ fn a_long_wait_without_a_cycle_is_not_aborted() {
     ok(&mut s, "t2", "COMMIT");
     assert_eq!(s.result("t3").unwrap().tag, "UPDATE 1");
 }
+
+#[test]
+fn read_skew_is_prevented_the_writer_waits_for_the_reader() {
+    let mut s = scenario(
+        "CREATE TABLE c (id INTEGER PRIMARY KEY, n INTEGER); INSERT INTO c VALUES (1, 0), (2, 0);",
+        &["t1", "t2"],
+    );
+    assert_eq!(int(&ok(&mut s, "t1", "SELECT n FROM c WHERE id = 1")), 0);
+    waits(&mut s, "t2", "UPDATE c SET n = n + 5 WHERE id = 1");
+    // t1 reads the second row of the pair t2 wants to change together: still consistent.
+    assert_eq!(int(&ok(&mut s, "t1", "SELECT n FROM c WHERE id = 2")), 0);
+    ok(&mut s, "t1", "COMMIT");
+    assert_eq!(s.result("t2").unwrap().tag, "UPDATE 1");
+    ok(&mut s, "t2", "UPDATE c SET n = n - 5 WHERE id = 2");
+    ok(&mut s, "t2", "COMMIT");
+}
+
+#[test]
+fn the_read_only_anomaly_cannot_happen_the_deposit_waits_for_the_withdrawal() {
+    // Fekete, O'Neil and O'Neil: X = checking, Y = savings, both 0. T2 reads both (a withdrawal
+    // would cost a penalty), T1 deposits into Y, T3 reports both, T2 withdraws.
+    let setup =
+        "CREATE TABLE bank (name TEXT PRIMARY KEY, balance INTEGER); INSERT INTO bank VALUES ('x', 0), ('y', 0);";
+    let mut s = scenario(setup, &["t1", "t2", "t3"]);
+    assert_eq!(int(&ok(&mut s, "t2", "SELECT sum(balance) FROM bank")), 0);
+    // T2's S locks make the deposit wait: T1 cannot commit before T2 ends.
+    waits(&mut s, "t1", "UPDATE bank SET balance = balance + 20 WHERE name = 'y'");
+    // T3 sees neither the deposit nor the withdrawal: the serial order T3, T2, T1. (It reads by
+    // key: a whole-table read would queue behind T1's waiting table lock.)
+    assert_eq!(int(&ok(&mut s, "t3", "SELECT balance FROM bank WHERE name = 'x'")), 0);
+    assert_eq!(int(&ok(&mut s, "t3", "SELECT balance FROM bank WHERE name = 'y'")), 0);
+    ok(&mut s, "t3", "COMMIT");
+    ok(&mut s, "t2", "UPDATE bank SET balance = balance - 11 WHERE name = 'x'");
+    ok(&mut s, "t2", "COMMIT");
+    assert_eq!(s.result("t1").unwrap().tag, "UPDATE 1");
+    ok(&mut s, "t1", "COMMIT");
+}
