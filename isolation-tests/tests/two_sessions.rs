@@ -340,3 +340,49 @@ fn lock_timeout_gives_up_with_55p03() {
         Outcome::Done(r) => assert_eq!(r.unwrap_err().sqlstate(), "55P03"),
     }
 }
+
+#[test]
+fn predicate_write_skew_with_inserts_commits_at_both_levels() {
+    for level in LEVELS {
+        let mut s = Scenario::new();
+        s.setup("CREATE TABLE shifts (id INTEGER PRIMARY KEY, day INTEGER, hours INTEGER); INSERT INTO shifts VALUES (1, 1, 4);");
+        s.session("t1");
+        s.session("t2");
+        ok(&mut s, "t1", &format!("BEGIN ISOLATION LEVEL {level}"));
+        ok(&mut s, "t2", &format!("BEGIN ISOLATION LEVEL {level}"));
+        assert_eq!(values(&mut s, "t1", "SELECT sum(hours) FROM shifts WHERE day = 1"), vec![4]);
+        assert_eq!(values(&mut s, "t2", "SELECT sum(hours) FROM shifts WHERE day = 1"), vec![4]);
+        ok(&mut s, "t1", "INSERT INTO shifts VALUES (2, 1, 4)");
+        ok(&mut s, "t2", "INSERT INTO shifts VALUES (3, 1, 4)");
+        ok(&mut s, "t1", "COMMIT");
+        ok(&mut s, "t2", "COMMIT");
+        // Each saw 4 hours and added 4: together 12, over the limit of 8 neither broke alone.
+        assert_eq!(values(&mut s, "t1", "SELECT sum(hours) FROM shifts WHERE day = 1"), vec![12], "{level}");
+    }
+}
+
+#[test]
+fn the_read_only_anomaly_commits_at_both_levels() {
+    for level in LEVELS {
+        let mut s = Scenario::new();
+        s.setup(
+            "CREATE TABLE bank (name TEXT PRIMARY KEY, balance INTEGER); INSERT INTO bank VALUES ('x', 0), ('y', 0);",
+        );
+        for t in ["t1", "t2", "t3"] {
+            s.session(t);
+        }
+        ok(&mut s, "t1", &format!("BEGIN ISOLATION LEVEL {level}"));
+        ok(&mut s, "t2", &format!("BEGIN ISOLATION LEVEL {level}"));
+        assert_eq!(values(&mut s, "t2", "SELECT sum(balance) FROM bank"), vec![0]);
+        ok(&mut s, "t1", "UPDATE bank SET balance = balance + 20 WHERE name = 'y'");
+        ok(&mut s, "t1", "COMMIT");
+        ok(&mut s, "t3", &format!("BEGIN ISOLATION LEVEL {level} READ ONLY"));
+        assert_eq!(values(&mut s, "t3", "SELECT balance FROM bank ORDER BY name"), vec![0, 20]);
+        ok(&mut s, "t3", "COMMIT");
+        // T2 charges the penalty as if the deposit had not happened, yet T3 reported the
+        // deposit without the withdrawal: no serial order explains both.
+        ok(&mut s, "t2", "UPDATE bank SET balance = balance - 11 WHERE name = 'x'");
+        ok(&mut s, "t2", "COMMIT");
+        assert_eq!(values(&mut s, "t1", "SELECT balance FROM bank ORDER BY name"), vec![-11, 20], "{level}");
+    }
+}
