@@ -200,6 +200,9 @@ fn a_four_transaction_cycle_has_one_victim_and_the_others_finish() {
     ok(&mut s, "t4", "ROLLBACK");
     let r = ok(&mut s, "t4", "SELECT sum(n) FROM r");
     assert_eq!(int(&r), 6);
+    ok(&mut s, "t4", "COMMIT");
+    // Every lock of every transaction is gone: the lock table is empty again.
+    assert_eq!(s.database().locks_held(), vec![]);
 }
 
 #[test]
