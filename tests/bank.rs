@@ -12,17 +12,23 @@ const INITIAL: i64 = 1_000;
 const THREADS: u64 = 4;
 const TRANSFERS_PER_THREAD: u64 = 1_500;
 
-fn total(db: &Database) -> i64 {
-    db.connect().query_row("SELECT sum(balance) FROM accounts", (), |r| r.get(0)).unwrap()
-}
-
-fn run_bank(level: IsolationLevel) {
+/// A database with `ACCOUNTS` accounts holding `INITIAL` each.
+fn bank() -> Database {
     let db = Database::open_in_memory();
     let conn = db.connect();
     conn.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)", ()).unwrap();
     for id in 0..ACCOUNTS {
         conn.execute("INSERT INTO accounts VALUES ($1, $2)", params![id, INITIAL]).unwrap();
     }
+    db
+}
+
+fn total(db: &Database) -> i64 {
+    db.connect().query_row("SELECT sum(balance) FROM accounts", (), |r| r.get(0)).unwrap()
+}
+
+fn run_bank(level: IsolationLevel) {
+    let db = bank();
     let committed = Arc::new(AtomicU64::new(0));
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     for t in 0..THREADS {
@@ -84,12 +90,7 @@ fn total_balance_is_preserved_under_read_committed_with_in_place_updates() {
     // READ COMMITTED allows a lost update for read-modify-write, but these transfers update in
     // place (balance = balance - $1), which READ COMMITTED re-applies to the newest version.
     // The balance check may be stale, so no-overdraft is not guaranteed here, only the total.
-    let db = Database::open_in_memory();
-    let conn = db.connect();
-    conn.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)", ()).unwrap();
-    for id in 0..ACCOUNTS {
-        conn.execute("INSERT INTO accounts VALUES ($1, $2)", params![id, INITIAL]).unwrap();
-    }
+    let db = bank();
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     for t in 0..THREADS as i64 {
         let db = db.clone();
@@ -120,12 +121,7 @@ fn total_balance_is_preserved_under_read_committed_with_in_place_updates() {
 /// retrying on serialization failures and deadlocks: every committed audit must see the
 /// invariant total, and the final total must be unchanged.
 fn run_bank_with_audit(level: IsolationLevel) {
-    let db = Database::open_in_memory();
-    let conn = db.connect();
-    conn.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)", ()).unwrap();
-    for id in 0..ACCOUNTS {
-        conn.execute("INSERT INTO accounts VALUES ($1, $2)", params![id, INITIAL]).unwrap();
-    }
+    let db = bank();
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     for t in 0..2i64 {
         let db = db.clone();
@@ -186,12 +182,7 @@ fn transfers_with_a_read_modify_write_and_audits_stay_consistent_under_serializa
 
 #[test]
 fn serializable_aborts_nothing_when_transactions_touch_disjoint_rows() {
-    let db = Database::open_in_memory();
-    let conn = db.connect();
-    conn.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)", ()).unwrap();
-    for id in 0..ACCOUNTS {
-        conn.execute("INSERT INTO accounts VALUES ($1, $2)", params![id, INITIAL]).unwrap();
-    }
+    let db = bank();
     let aborts = Arc::new(AtomicU64::new(0));
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     for t in 0..4i64 {

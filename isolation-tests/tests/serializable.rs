@@ -2,16 +2,9 @@
 //! in a serialization failure, the pivot of a dangerous structure is the one aborted, retries
 //! succeed, and transactions that do not conflict are never aborted.
 
+use isolation_tests::expect::{int, ok};
 use isolation_tests::{Outcome, Scenario};
 use isolde::{Error, StatementResult, Value};
-
-#[track_caller]
-fn ok(s: &mut Scenario, session: &str, sql: &str) -> StatementResult {
-    match s.step(session, sql) {
-        Outcome::Done(Ok(r)) => r,
-        other => panic!("{session}: {sql}: expected success, got {other:?}"),
-    }
-}
 
 /// Runs `sql`; returns its result or its error (never a wait).
 #[track_caller]
@@ -19,13 +12,6 @@ fn run(s: &mut Scenario, session: &str, sql: &str) -> Result<StatementResult, Er
     match s.step(session, sql) {
         Outcome::Done(r) => r,
         Outcome::Waiting(w) => panic!("{session}: {sql}: unexpected wait for {w:?}"),
-    }
-}
-
-fn int(r: &StatementResult) -> i64 {
-    match r.rows[0][0] {
-        Value::Integer(i) => i,
-        ref other => panic!("not an integer: {other:?}"),
     }
 }
 

@@ -1,42 +1,9 @@
 //! Strict two-phase locking with next-key locks: what blocks, what deadlocks, and that the
 //! anomalies snapshot isolation allows cannot commit.
 
-use isolation_tests::{Outcome, Scenario};
-use isolde::{StatementResult, Value};
-
-#[track_caller]
-fn ok(s: &mut Scenario, session: &str, sql: &str) -> StatementResult {
-    match s.step(session, sql) {
-        Outcome::Done(Ok(r)) => r,
-        other => panic!("{session}: {sql}: expected success, got {other:?}"),
-    }
-}
-
-#[track_caller]
-fn waits(s: &mut Scenario, session: &str, sql: &str) -> Vec<String> {
-    match s.step(session, sql) {
-        Outcome::Waiting(blockers) => blockers,
-        other => panic!("{session}: {sql}: expected to wait, got {other:?}"),
-    }
-}
-
-#[track_caller]
-fn fails(s: &mut Scenario, session: &str, sql: &str, sqlstate: &str) -> isolde::Error {
-    match s.step(session, sql) {
-        Outcome::Done(Err(e)) => {
-            assert_eq!(e.sqlstate(), sqlstate, "{session}: {sql}: {e}");
-            e
-        }
-        other => panic!("{session}: {sql}: expected {sqlstate}, got {other:?}"),
-    }
-}
-
-fn int(r: &StatementResult) -> i64 {
-    match r.rows[0][0] {
-        Value::Integer(i) => i,
-        ref other => panic!("not an integer: {other:?}"),
-    }
-}
+use isolation_tests::expect::{fails, int, ok, waits};
+use isolation_tests::Scenario;
+use isolde::Value;
 
 /// Sessions `names`, each in an open two-phase-locking transaction, over `setup`.
 fn scenario(setup: &str, names: &[&str]) -> Scenario {

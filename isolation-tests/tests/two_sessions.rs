@@ -1,8 +1,8 @@
 //! Two sessions, step by step, at READ COMMITTED and SNAPSHOT: the behaviour PostgreSQL shows
 //! (Hermitage's tests, and the EvalPlanQual examples of PostgreSQL's documentation).
 
+use isolation_tests::expect::{self, fails, ints, ok};
 use isolation_tests::{Outcome, Scenario};
-use isolde::{StatementResult, Value};
 
 /// A scenario with sessions t1 and t2 and a table `test (id, value)` holding (1, 10), (2, 20).
 fn scenario(level: &str) -> Scenario {
@@ -18,39 +18,10 @@ fn scenario(level: &str) -> Scenario {
 
 const LEVELS: [&str; 2] = ["READ COMMITTED", "REPEATABLE READ"];
 
-#[track_caller]
-fn ok(s: &mut Scenario, session: &str, sql: &str) -> StatementResult {
-    match s.step(session, sql) {
-        Outcome::Done(Ok(r)) => r,
-        other => panic!("{session}: {sql}: expected success, got {other:?}"),
-    }
-}
-
+/// `sql` on `session` waits, for `for_whom` alone.
 #[track_caller]
 fn waits(s: &mut Scenario, session: &str, sql: &str, for_whom: &str) {
-    match s.step(session, sql) {
-        Outcome::Waiting(blockers) => assert_eq!(blockers, vec![for_whom.to_string()], "{session}: {sql}"),
-        other => panic!("{session}: {sql}: expected to wait, got {other:?}"),
-    }
-}
-
-#[track_caller]
-fn fails(s: &mut Scenario, session: &str, sql: &str, sqlstate: &str) {
-    match s.step(session, sql) {
-        Outcome::Done(Err(e)) => assert_eq!(e.sqlstate(), sqlstate, "{session}: {sql}: {e}"),
-        other => panic!("{session}: {sql}: expected {sqlstate}, got {other:?}"),
-    }
-}
-
-/// The integers of a one-column result.
-fn ints(r: &StatementResult) -> Vec<i64> {
-    r.rows
-        .iter()
-        .map(|row| match row[0] {
-            Value::Integer(i) => i,
-            ref other => panic!("not an integer: {other:?}"),
-        })
-        .collect()
+    assert_eq!(expect::waits(s, session, sql), vec![for_whom.to_string()], "{session}: {sql}");
 }
 
 #[track_caller]

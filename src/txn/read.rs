@@ -151,6 +151,27 @@ impl Transaction {
     }
 }
 
+/// Runs locking scan steps until one yields a row, the range ends (`done`), or an error
+/// ends the scan.
+fn drive_locking_steps(done: &mut bool, mut step: impl FnMut() -> Result<Step>) -> Option<Result<VisibleRow>> {
+    while !*done {
+        match step() {
+            Ok(Step::Row(row)) => return Some(Ok(row)),
+            Ok(Step::Last(row)) => {
+                *done = true;
+                return Some(Ok(row));
+            }
+            Ok(Step::Skip) => {}
+            Ok(Step::Done) => *done = true,
+            Err(e) => {
+                *done = true;
+                return Some(Err(e));
+            }
+        }
+    }
+    None
+}
+
 /// A primary-key range scan; see [`Transaction::scan`].
 pub struct TableScan<'a> {
     txn: &'a Transaction,
@@ -218,22 +239,8 @@ impl TableScan<'_> {
         if whole {
             return self.next_batched();
         }
-        while !self.done {
-            match self.txn.locking_primary_step(self.table, &self.range, &mut self.resume) {
-                Ok(Step::Row(row)) => return Some(Ok(row)),
-                Ok(Step::Last(row)) => {
-                    self.done = true;
-                    return Some(Ok(row));
-                }
-                Ok(Step::Skip) => {}
-                Ok(Step::Done) => self.done = true,
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
-            }
-        }
-        None
+        let (txn, table, range, resume) = (self.txn, self.table, &self.range, &mut self.resume);
+        drive_locking_steps(&mut self.done, || txn.locking_primary_step(table, range, resume))
     }
 
     fn next_batched(&mut self) -> Option<Result<VisibleRow>> {
@@ -325,18 +332,8 @@ impl IndexScan<'_> {
             }
             self.locked_table = true;
         }
-        while !self.done {
-            match self.txn.locking_index_step(self.table, self.index, &self.range, &mut self.resume) {
-                Ok(Step::Row(row) | Step::Last(row)) => return Some(Ok(row)),
-                Ok(Step::Skip) => {}
-                Ok(Step::Done) => self.done = true,
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
-            }
-        }
-        None
+        let (txn, table, index, range, resume) = (self.txn, self.table, self.index, &self.range, &mut self.resume);
+        drive_locking_steps(&mut self.done, || txn.locking_index_step(table, index, range, resume))
     }
 }
 
