@@ -7,5 +7,6 @@
 
 pub mod expect;
 pub mod session;
+pub mod spec;
 
 pub use session::{Outcome, Scenario};
