@@ -130,6 +130,13 @@ impl Database {
         self.inner.engine.manager.running()
     }
 
+    /// The names of every table, sorted.
+    pub fn table_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.inner.catalog.snapshot().tables().map(|t| t.name()).collect();
+        names.sort();
+        names
+    }
+
     /// How many row versions (live and dead) table `name` holds.
     pub fn version_count(&self, name: &str) -> Result<usize> {
         let catalog = self.inner.catalog.snapshot();

@@ -6,6 +6,7 @@
 //! `tests/specs.rs` runs them all and compares; `UPDATE_EXPECTED=1 cargo test -p
 //! isolation-tests --test specs` regenerates the expected files for review.
 
+pub mod oracle;
 pub mod parse;
 pub mod permutations;
 pub mod run;
@@ -24,6 +25,8 @@ pub struct LevelSummary {
     pub serialization_failures: usize,
     pub deadlocks: usize,
     pub invalid: usize,
+    /// Permutations whose outcome is no serial execution's (see `oracle.rs`).
+    pub non_serializable: usize,
 }
 
 /// A spec's full transcript (every level) and the per-level summaries.
@@ -47,6 +50,7 @@ pub fn run_spec(spec: &Spec) -> Result<SpecRun, String> {
             summary.serialization_failures += usize::from(result.serialization_failure);
             summary.deadlocks += usize::from(result.deadlock);
             summary.invalid += usize::from(result.invalid);
+            summary.non_serializable += usize::from(result.serializable == Some(false));
             transcript.push_str(&result.transcript);
             transcript.push('\n');
         }

@@ -28,6 +28,7 @@ use isolde::{Error, StatementResult};
 
 use crate::session::{Outcome, Scenario};
 
+use super::oracle::{self, rows_of, Reads};
 use super::parse::Spec;
 
 /// The four levels every spec runs under: a title for the transcript and the setting value.
@@ -50,6 +51,9 @@ pub struct PermutationResult {
     pub deadlock: bool,
     /// The permutation asked a waiting session for a step.
     pub invalid: bool,
+    /// Whether the outcome equals some serial execution of the committed sessions (see
+    /// `oracle.rs`); `None` when the permutation did not run to its end.
+    pub serializable: Option<bool>,
 }
 
 /// Writes a step's result: rows as a table, an error with its SQLSTATE, and a command tag only
@@ -97,6 +101,15 @@ pub fn run_permutation(spec: &Spec, level: &str, permutation: &[String]) -> Perm
     }
     // Sessions whose step waits, and the name of that step.
     let mut waiting: BTreeMap<String, String> = BTreeMap::new();
+    // What each session's steps returned, and whether it failed, for the oracle.
+    let mut reads = Reads::new();
+    let mut last_tag: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut record = |session: &str, step: &str, r: &Result<StatementResult, Error>| {
+        reads.entry(session.to_string()).or_default().push((step.to_string(), rows_of(r)));
+        let failed = last_tag.get(session).is_some_and(Option::is_none);
+        let tag = if failed { None } else { r.as_ref().ok().map(|r| r.tag.clone()) };
+        last_tag.insert(session.to_string(), tag);
+    };
     for step_name in permutation {
         let (Some(session), Some(step)) = (spec.session_of(step_name), spec.step(step_name)) else {
             let _ = writeln!(out, "unknown step {step_name}");
@@ -118,6 +131,7 @@ pub fn run_permutation(spec: &Spec, level: &str, permutation: &[String]) -> Perm
                 let _ = writeln!(out, "step {step_name}: {}", step.sql);
                 note_failure(&mut result.serialization_failure, &mut result.deadlock, &r);
                 render(out, &step.sql, &r);
+                record(&session.name, step_name, &r);
             }
         }
         let completed: Vec<String> = waiting.keys().filter(|w| s.has_completed(w)).cloned().collect();
@@ -127,10 +141,20 @@ pub fn run_permutation(spec: &Spec, level: &str, permutation: &[String]) -> Perm
             let _ = writeln!(out, "step {step}: <... completed>");
             note_failure(&mut result.serialization_failure, &mut result.deadlock, &r);
             render(out, spec.step(&step).map_or("", |st| &st.sql), &r);
+            record(&session, &step, &r);
         }
     }
     for (session, step) in &waiting {
         let _ = writeln!(out, "step {step} of {session} still waits at the end of the permutation");
+    }
+    if waiting.is_empty() && !result.invalid {
+        // A session committed if none of its steps failed and its last one reported COMMIT.
+        let committed: Vec<String> = last_tag
+            .iter()
+            .filter(|(_, tag)| tag.as_deref() == Some("COMMIT"))
+            .map(|(session, _)| session.clone())
+            .collect();
+        result.serializable = Some(oracle::is_serializable(spec, &committed, &reads, &oracle::dump(s.database())));
     }
     if waiting.is_empty() {
         for session in &spec.sessions {
