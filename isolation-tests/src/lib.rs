@@ -1,11 +1,16 @@
 //! The isolde anomaly suite.
 //!
-//! For now this crate holds the step-by-step session driver ([`session::Scenario`]), the
-//! assertions scenarios use ([`expect`]), and the tests built on them (`tests/`): two sessions
-//! at READ COMMITTED and SNAPSHOT, two-phase locking, serializable snapshot isolation. The spec
-//! format, the runner over every interleaving and the anomaly matrix come next.
+//! * [`session::Scenario`]: sessions driven one step at a time, blocking read from the engine's
+//!   wait queues; [`expect`]: assertions on steps.
+//! * [`spec`]: specs in the manner of PostgreSQL's isolation tester (`specs/*.spec`), run at
+//!   every level into transcripts compared with `expected/*.out`, each permutation judged by a
+//!   serializability oracle; [`matrix`]: the anomaly matrix generated into
+//!   `docs/isolation-levels.md`.
+//! * `tests/`: the spec suite, and hand-written scenarios for each level.
+//! * `src/bin/isolation.rs`: list specs, run one with a readable transcript, print the matrix.
 
 pub mod expect;
+pub mod matrix;
 pub mod session;
 pub mod spec;
 

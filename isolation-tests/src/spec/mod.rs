@@ -81,6 +81,23 @@ pub fn load(path: &Path) -> Result<Spec, String> {
     parse(&name, &text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Loads and runs every spec, in name order.
+pub fn run_all() -> Result<Vec<(Spec, SpecRun)>, String> {
+    spec_files()
+        .iter()
+        .map(|file| {
+            let spec = load(file)?;
+            let run = run_spec(&spec).map_err(|e| format!("{}: {e}", spec.name))?;
+            Ok((spec, run))
+        })
+        .collect()
+}
+
+/// The document the anomaly matrix is generated into.
+pub fn matrix_document() -> PathBuf {
+    crate_dir().join("../docs/isolation-levels.md")
+}
+
 /// Where the expected transcript of `spec` lives.
 pub fn expected_path(spec: &Spec) -> PathBuf {
     crate_dir().join("expected").join(format!("{}.out", spec.name))
