@@ -101,10 +101,11 @@ pub struct Engine {
     pub locks: LockManager,
     pub vacuum: vacuum::VacuumQueue,
     pub ssi: ssi::SsiTracker,
-    /// Makes "take a snapshot, register with the SSI tracker" and "commit, tell the tracker"
-    /// atomic with respect to each other for SERIALIZABLE transactions, so that the tracker
-    /// never frees a transaction a new snapshot still overlaps, nor misjudges who started
-    /// before whom.
+    /// Makes "take a snapshot, register with the SSI tracker" and "pre-commit check, commit,
+    /// tell the tracker" atomic with respect to each other for SERIALIZABLE transactions, so
+    /// that the tracker never frees a transaction a new snapshot still overlaps, never misjudges
+    /// who started or committed before whom, and never lets two commits check each other
+    /// half-way.
     pub(crate) ssi_sequence: parking_lot::Mutex<()>,
 }
 

@@ -239,15 +239,19 @@ impl Transaction {
     /// transaction is aborted and the 40001 error returned.
     pub fn commit(self) -> Result<()> {
         if self.in_ssi.get() {
-            // On error `self` is dropped, which aborts.
-            self.engine.ssi.pre_commit(self.id)?;
-        }
-        self.ended.set(true);
-        if self.in_ssi.get() {
-            let _sequence = self.engine.ssi_sequence.lock();
+            // The check, the commit and its report form one step for the tracker: no other
+            // serializable transaction may check or commit in between.
+            let sequence = self.engine.ssi_sequence.lock();
+            if let Err(e) = self.engine.ssi.pre_commit(self.id) {
+                drop(sequence);
+                // Dropping `self` aborts.
+                return Err(e);
+            }
+            self.ended.set(true);
             let seq = self.engine.manager.commit(self.id);
             self.engine.ssi.committed(self.id, seq, !self.undo.borrow().is_empty());
         } else {
+            self.ended.set(true);
             self.engine.manager.commit(self.id);
         }
         self.engine.locks.release_all(self.id);

@@ -426,3 +426,42 @@ fn tracker_is_send_and_sync() {
     fn shared<T: Send + Sync>() {}
     shared::<SsiTracker>();
 }
+
+#[test]
+fn write_skew_with_a_write_between_the_others_check_and_commit_aborts_one() {
+    let ssi = SsiTracker::new();
+    let (a, b) = (t(1), t(2));
+    ssi.begin(a, &[a, b], false);
+    ssi.begin(b, &[a, b], false);
+    for k in [0, 1] {
+        ssi.record_read(a, row(k));
+        ssi.record_read(b, row(k));
+    }
+    ssi.write_conflict(a, &target(ACCOUNTS, None, &[0]), &name(0)).unwrap();
+    ssi.pre_commit(a).unwrap();
+    let w = ssi.write_conflict(b, &target(ACCOUNTS, None, &[1]), &name(1));
+    ssi.committed(a, 1, true);
+    let c = ssi.pre_commit(b);
+    assert!(w.is_err() || c.is_err(), "write skew committed: write {w:?} commit {c:?}");
+}
+
+#[test]
+fn write_skew_read_after_the_others_commit_aborts_one() {
+    // b reads k0 after a wrote it and committed (a was not in b's snapshot); b writes k1 that a
+    // read.
+    let ssi = SsiTracker::new();
+    let (a, b) = (t(1), t(2));
+    ssi.begin(a, &[a], false);
+    ssi.begin(b, &[a, b], false);
+    ssi.record_read(a, row(0));
+    ssi.record_read(a, row(1));
+    ssi.record_read(b, row(1));
+    ssi.write_conflict(a, &target(ACCOUNTS, None, &[0]), &name(0)).unwrap();
+    ssi.pre_commit(a).unwrap();
+    ssi.committed(a, 1, true);
+    ssi.record_read(b, row(0));
+    let r = ssi.read_conflict(b, a, &name(0));
+    let w = ssi.write_conflict(b, &target(ACCOUNTS, None, &[1]), &name(1));
+    let c = if r.is_ok() && w.is_ok() { ssi.pre_commit(b) } else { Ok(()) };
+    assert!(r.is_err() || w.is_err() || c.is_err(), "write skew committed");
+}
