@@ -9,6 +9,7 @@
 //! * `tests/`: the spec suite, and hand-written scenarios for each level.
 //! * `src/bin/isolation.rs`: list specs, run one with a readable transcript, print the matrix.
 
+pub mod elle;
 pub mod expect;
 pub mod matrix;
 pub mod session;
