@@ -83,6 +83,9 @@ impl Translator {
     /// `VALUES (...), (...)` arrives as a query whose body is a VALUES list; any other query
     /// is `INSERT ... SELECT`.
     fn insert_source(&mut self, query: Box<sql::Query>) -> Result<InsertSource> {
+        if !matches!(*query.body, sql::SetExpr::Values(_)) {
+            return Ok(InsertSource::Query(self.query(query)?));
+        }
         let sql::Query {
             with,
             body,
@@ -95,24 +98,7 @@ impl Translator {
             format_clause,
             pipe_operators,
         } = *query;
-        let values = match *body {
-            sql::SetExpr::Values(values) => values,
-            body => {
-                let query = sql::Query {
-                    with,
-                    body: Box::new(body),
-                    order_by,
-                    limit_clause,
-                    fetch,
-                    locks,
-                    for_clause,
-                    settings,
-                    format_clause,
-                    pipe_operators,
-                };
-                return Ok(InsertSource::Query(self.query(Box::new(query))?));
-            }
-        };
+        let sql::SetExpr::Values(values) = *body else { unreachable!("checked above") };
         reject(with.is_some(), "WITH (common table expressions)")?;
         reject(
             order_by.is_some()
