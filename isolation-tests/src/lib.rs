@@ -7,7 +7,7 @@
 //!   serializability oracle; [`matrix`]: the anomaly matrix generated into
 //!   `docs/isolation-levels.md`.
 //! * `tests/`: the spec suite, and hand-written scenarios for each level.
-//! * `src/bin/isolation.rs`: list specs, run one with a readable transcript, print the matrix.
+//! * `examples/isolation.rs`: list specs, run one with a readable transcript, print the matrix.
 
 pub mod elle;
 pub mod expect;

@@ -11,7 +11,7 @@
 //! The matrix lives in `docs/isolation-levels.md` between two marker lines; the suite's test
 //! fails when the committed matrix differs from the generated one, and
 //! `UPDATE_EXPECTED=1 cargo test -p isolation-tests --test specs` (or
-//! `cargo run -p isolation-tests --bin isolation -- matrix --write`) rewrites it.
+//! `cargo run -p isolation-tests --example isolation -- matrix --write`) rewrites it.
 
 use std::fmt::Write;
 

@@ -1,9 +1,10 @@
-//! The anomaly suite from the command line.
+//! The anomaly suite from the command line (an example, so that `cargo run` at the root still
+//! starts the shell).
 //!
 //! ```text
-//! cargo run -p isolation-tests --bin isolation -- list
-//! cargo run -p isolation-tests --bin isolation -- run write-skew [serializable]
-//! cargo run -p isolation-tests --bin isolation -- matrix [--write]
+//! cargo run -p isolation-tests --example isolation -- list
+//! cargo run -p isolation-tests --example isolation -- run write-skew [serializable]
+//! cargo run -p isolation-tests --example isolation -- matrix [--write]
 //! ```
 
 use std::process::ExitCode;
