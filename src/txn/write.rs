@@ -35,6 +35,7 @@ use super::read::VisibleRow;
 use super::read_committed::{follow_updates, Followed};
 use super::snapshot_isolation::first_updater_wins;
 use super::transaction::Transaction;
+use super::two_phase_locking::NewEntryLocks;
 use super::undo::UndoEntry;
 use super::vacuum::prune_chain;
 use super::visibility::TxnStatus;
@@ -78,6 +79,21 @@ enum KeyHolder {
     Undecided(TxnId),
 }
 
+/// What a write must wait for, outside the table lock, before it starts over.
+enum Wait {
+    /// A lock two-phase locking needs for the new entries (an insert intention or a record).
+    Lock(LockTarget, LockMode),
+    /// The end of a transaction that may still hold the key being written.
+    Transaction(TxnId),
+}
+
+/// Whether a write of new keys may go ahead under the table lock it holds.
+enum Admission {
+    /// Yes; under two-phase locking, with the gaps its new entries split.
+    Admitted(Vec<NewEntryLocks>),
+    MustWait(Wait),
+}
+
 /// The outcome of examining a locked row.
 enum Examined {
     Done(Result<Locked>),
@@ -98,26 +114,14 @@ impl Transaction {
                 primary_key_of(&schema, &data)
             };
             self.ssi_note_write(table, &key, None, Some(&data))?;
-            let new_entries = if self.level() == IsolationLevel::TwoPhaseLocking {
-                let entries = self.insert_locks(table, &rows, &key, &data, None);
-                if let Some((target, mode)) = self.try_insert_locks(table, &entries)? {
+            let new_entries = match self.admit(table, &rows, &schema, &key, &data, None)? {
+                Admission::Admitted(entries) => entries,
+                Admission::MustWait(wait) => {
                     drop(rows);
-                    self.wait_for_lock(target, mode)?;
+                    self.wait(wait)?;
                     continue;
                 }
-                entries
-            } else {
-                Vec::new()
             };
-            match self.check_unique(&rows, &schema, &key, &data, None) {
-                Check::Ok => {}
-                Check::Violation(e) => return Err(e),
-                Check::WaitFor(other) => {
-                    drop(rows);
-                    self.wait_for(other)?;
-                    continue;
-                }
-            }
             self.prune(table, &mut rows, &key);
             rows.append_version(key.clone(), Version::new(self.id, self.cid(), data.clone()));
             self.inherit_split_gaps(new_entries);
@@ -206,26 +210,14 @@ impl Transaction {
         loop {
             let mut rows = table.write();
             self.check_still_current(&rows, row)?;
-            let new_entries = if self.level() == IsolationLevel::TwoPhaseLocking {
-                let entries = self.insert_locks(table, &rows, &key, &data, Some(row));
-                if let Some((target, mode)) = self.try_insert_locks(table, &entries)? {
+            let new_entries = match self.admit(table, &rows, &schema, &key, &data, Some(row))? {
+                Admission::Admitted(entries) => entries,
+                Admission::MustWait(wait) => {
                     drop(rows);
-                    self.wait_for_lock(target, mode)?;
+                    self.wait(wait)?;
                     continue;
                 }
-                entries
-            } else {
-                Vec::new()
             };
-            match self.check_unique(&rows, &schema, &key, &data, Some(row)) {
-                Check::Ok => {}
-                Check::Violation(e) => return Err(e),
-                Check::WaitFor(other) => {
-                    drop(rows);
-                    self.wait_for(other)?;
-                    continue;
-                }
-            }
             self.prune(table, &mut rows, &row.key);
             rows.end_newest(&row.key, self.id, self.cid());
             if key != row.key {
@@ -250,6 +242,42 @@ impl Transaction {
         rows.end_newest(&row.key, self.id, self.cid());
         self.undo.borrow_mut().push(UndoEntry::Ended { table: table.clone(), key: row.key.clone() });
         Ok(())
+    }
+
+    /// The checks a write of `data` under `key` passes under the table lock before it appends:
+    /// two-phase locking's insert locks, then the primary and unique keys. `old` is the row an
+    /// UPDATE replaces. Neither check waits here: what must be waited for is returned, for the
+    /// caller to wait outside the table lock and start over.
+    fn admit(
+        &self,
+        table: &Table,
+        rows: &TableData,
+        schema: &TableSchema,
+        key: &Key,
+        data: &RowData,
+        old: Option<&VisibleRow>,
+    ) -> Result<Admission> {
+        let entries = if self.level() == IsolationLevel::TwoPhaseLocking {
+            let entries = self.insert_locks(table, rows, key, data, old);
+            if let Some((target, mode)) = self.try_insert_locks(table, &entries)? {
+                return Ok(Admission::MustWait(Wait::Lock(target, mode)));
+            }
+            entries
+        } else {
+            Vec::new()
+        };
+        match self.check_unique(rows, schema, key, data, old) {
+            Check::Ok => Ok(Admission::Admitted(entries)),
+            Check::Violation(e) => Err(e),
+            Check::WaitFor(other) => Ok(Admission::MustWait(Wait::Transaction(other))),
+        }
+    }
+
+    fn wait(&self, wait: Wait) -> Result<()> {
+        match wait {
+            Wait::Lock(target, mode) => self.wait_for_lock(target, mode),
+            Wait::Transaction(other) => self.wait_for(other),
+        }
     }
 
     /// Prunes the dead versions of one chain before writing to it.
