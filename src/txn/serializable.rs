@@ -11,7 +11,9 @@
 //!   12.3 was forgetting the creator);
 //! * every write reports the keys it touches (primary key, and the row's key in every secondary
 //!   index, before and after), so that the tracker finds the markers of concurrent readers,
-//!   whichever index they found the row through;
+//!   whichever index they found the row through; it reports them under the table's write lock,
+//!   before the version goes in (a marker goes in before its scan reads: one of the two
+//!   paths always sees the other);
 //! * commit runs the tracker's pre-commit check first; abort drops every marker and edge.
 //!
 //! The tracker decides when a dangerous structure must abort whom; see `ssi/mod.rs`. Only
@@ -77,6 +79,12 @@ impl Transaction {
     /// Reports a write of the row `key` of `table`: its primary key, and its key in every
     /// secondary index, old and new (an INSERT has no `old`, a DELETE no `new`). An unchanged
     /// index key is reported too: a reader that found the row through that index read the row.
+    ///
+    /// Call it with the table's write lock held, before the new version goes in. A reader
+    /// leaves its marker before it takes the read lock, so either the marker is there for this
+    /// check (write path), or the reader reads after the version is in and sees it as invisible
+    /// (read path). Reported before taking the write lock, a reader could mark and read in
+    /// between, and the edge would be lost on both paths.
     pub(super) fn ssi_note_write(
         &self,
         table: &Table,

@@ -113,6 +113,8 @@ impl Transaction {
             } else {
                 primary_key_of(&schema, &data)
             };
+            // Before the unique check: a duplicate of a key a concurrent serializable reader
+            // found absent is a serialization failure (40001), as in PostgreSQL, not 23505.
             self.ssi_note_write(table, &key, None, Some(&data))?;
             let new_entries = match self.admit(table, &rows, &schema, &key, &data, None)? {
                 Admission::Admitted(entries) => entries,
@@ -201,15 +203,15 @@ impl Transaction {
         let schema = table.schema();
         let data: RowData = values.into();
         let key = if schema.has_hidden_row_id() { row.key.clone() } else { primary_key_of(&schema, &data) };
-        if key == row.key {
-            self.ssi_note_write(table, &key, Some(&row.data), Some(&data))?;
-        } else {
-            self.ssi_note_write(table, &row.key, Some(&row.data), None)?;
-            self.ssi_note_write(table, &key, None, Some(&data))?;
-        }
         loop {
             let mut rows = table.write();
             self.check_still_current(&rows, row)?;
+            if key == row.key {
+                self.ssi_note_write(table, &key, Some(&row.data), Some(&data))?;
+            } else {
+                self.ssi_note_write(table, &row.key, Some(&row.data), None)?;
+                self.ssi_note_write(table, &key, None, Some(&data))?;
+            }
             let new_entries = match self.admit(table, &rows, &schema, &key, &data, Some(row))? {
                 Admission::Admitted(entries) => entries,
                 Admission::MustWait(wait) => {
@@ -236,9 +238,9 @@ impl Transaction {
     pub fn delete(&self, table: &Arc<Table>, row: &VisibleRow) -> Result<()> {
         self.check_writable("DELETE")?;
         self.ensure_row_locked(table, &row.key)?;
-        self.ssi_note_write(table, &row.key, Some(&row.data), None)?;
         let mut rows = table.write();
         self.check_still_current(&rows, row)?;
+        self.ssi_note_write(table, &row.key, Some(&row.data), None)?;
         rows.end_newest(&row.key, self.id, self.cid());
         self.undo.borrow_mut().push(UndoEntry::Ended { table: table.clone(), key: row.key.clone() });
         Ok(())
