@@ -12,6 +12,7 @@ use crate::conn::{Connection, SessionInfo, SessionShared, Transaction};
 use crate::error::{ConflictEdge, Error, Result, TxnId};
 use crate::storage::Catalog;
 use crate::txn::{vacuum, Engine, HeldLock, IsolationLevel, LockWait};
+use crate::types::TableSchema;
 
 /// How many times [`Database::run_transaction`] tries a transaction that keeps failing with a
 /// retryable error.
@@ -135,6 +136,13 @@ impl Database {
         let mut names: Vec<String> = self.inner.catalog.snapshot().tables().map(|t| t.name()).collect();
         names.sort();
         names
+    }
+
+    /// The schema of table `name`: columns, primary key, indexes (for `\d` and completion).
+    pub fn table_schema(&self, name: &str) -> Result<Arc<TableSchema>> {
+        let catalog = self.inner.catalog.snapshot();
+        let table = catalog.table(name).ok_or_else(|| Error::UndefinedTable(name.to_string()))?;
+        Ok(table.schema())
     }
 
     /// How many row versions (live and dead) table `name` holds.

@@ -15,13 +15,20 @@
 //! * 2 when the command line is wrong or an input cannot be read; nothing has run then, since
 //!   every file is read before the first statement runs.
 //!
-//! Modules: [`lexer`] splits text into statements, [`output`] formats outcomes, [`runner`]
-//! runs statements and prints, [`interactive`] is the line-editor loop.
+//! Modules: [`shell`] runs input (statements and meta-commands) and prints; [`sessions`] runs
+//! each named session on its own thread and sees who waits; [`lexer`] splits text into
+//! statements; [`commands`] parses meta-commands; [`introspect`] shows sessions, locks,
+//! graphs and aborts; [`output`] formats outcomes; [`interactive`] is the line-editor loop and
+//! [`editor`] its completion, hints and highlighting.
 
+mod commands;
+mod editor;
 mod interactive;
+mod introspect;
 mod lexer;
 mod output;
-mod runner;
+mod sessions;
+mod shell;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read};
@@ -31,7 +38,7 @@ use std::process::ExitCode;
 use isolde::Database;
 
 use output::Mode;
-use runner::Runner;
+use shell::Shell;
 
 const USAGE: &str = "\
 isolde is an interactive shell for the isolde SQL engine (in-memory database).
@@ -107,14 +114,19 @@ fn run(inputs: Vec<Input>, mode: Mode) -> ExitCode {
         }
     };
 
-    let mut runner = Runner::new(Database::open_in_memory().connect(), mode, io::stdout(), io::stderr());
+    let mut shell = Shell::new(Database::open_in_memory(), mode, io::stdout(), io::stderr());
     let outcome = if interactive {
-        interactive::run(&mut runner)
+        interactive::run(&mut shell)
     } else {
-        scripts.iter().try_for_each(|script| runner.run_script(&script.text, script.source.as_deref()))
+        scripts.iter().try_for_each(|script| {
+            if shell.quit_requested() {
+                return Ok(());
+            }
+            shell.run_script(&script.text, script.source.as_deref())
+        })
     };
-    match outcome.and_then(|()| runner.flush()) {
-        Ok(()) if runner.failed() => ExitCode::from(1),
+    match outcome.and_then(|()| shell.finish()) {
+        Ok(()) if shell.failed() => ExitCode::from(1),
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`isolde -f x.sql | head`) is an ordinary way for output to end.
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(1),

@@ -234,3 +234,42 @@ fn empty_input_prints_nothing() {
     let run = isolde(&[], "  -- nothing here\n;\n");
     assert_eq!((run.status, run.stdout.as_str(), run.stderr.as_str()), (0, "", ""));
 }
+
+/// Golden transcripts: each `tests/transcripts/NAME.sql` is piped to `isolde` (with the
+/// arguments its `-- args: ...` first line gives, if any), and its stdout, stderr and exit
+/// status are compared with `NAME.out`. `UPDATE_GOLDEN=1` rewrites the `.out` files; review
+/// the diff. Several sessions, waits that resume, every output mode and error exits are
+/// covered; the output is deterministic because the shell settles after every step.
+#[test]
+fn transcripts() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts");
+    let mut scripts: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("the transcripts directory")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    scripts.sort();
+    assert!(!scripts.is_empty());
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut differ = Vec::new();
+    for script in &scripts {
+        let sql = std::fs::read_to_string(script).expect("a readable script");
+        let args: Vec<&str> = sql
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("-- args:"))
+            .map_or(vec![], |a| a.split_whitespace().collect());
+        let run = isolde(&args, &sql);
+        let transcript = format!("{}--- stderr ---\n{}--- exit status {} ---\n", run.stdout, run.stderr, run.status);
+        let expected_path = script.with_extension("out");
+        if update {
+            std::fs::write(&expected_path, &transcript).expect("write the transcript");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != transcript {
+            differ.push(format!("{}:\n{transcript}", script.display()));
+        }
+    }
+    assert!(differ.is_empty(), "transcripts differ (UPDATE_GOLDEN=1 rewrites them):\n{}", differ.join("\n"));
+}

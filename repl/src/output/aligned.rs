@@ -34,7 +34,7 @@ pub fn result(columns: &[String], rows: &[Vec<Value>], tag: &str) -> String {
 }
 
 /// The header, separator and data lines.
-fn table(columns: &[String], rows: &[Vec<Value>]) -> String {
+pub fn table(columns: &[String], rows: &[Vec<Value>]) -> String {
     let cells: Vec<Vec<String>> = rows.iter().map(|row| row.iter().map(Value::to_text).collect()).collect();
     let right_aligned: Vec<bool> = (0..columns.len())
         .map(|c| {

@@ -46,8 +46,10 @@ pub fn notice(context: &Context, notice: &Notice) -> String {
     format!("{}{severity}:  {sqlstate}: {message}\n", prefix(context))
 }
 
+/// `isolde:FILE:LINE: ` for a script, then the session label when there are several.
 fn prefix(context: &Context) -> String {
-    context.origin.map(|o| format!("isolde:{}:{}: ", o.source, o.line)).unwrap_or_default()
+    let origin = context.origin.map(|o| format!("isolde:{}:{}: ", o.source, o.line)).unwrap_or_default();
+    origin + &context.label()
 }
 
 /// libpq's `LINE n: ...` line and the caret line under the character at `offset` (1-based,
@@ -106,7 +108,7 @@ mod tests {
     use super::*;
 
     fn context(sql: &str) -> Context<'_> {
-        Context { session: "main", sql, origin: None }
+        Context::new("main", sql)
     }
 
     fn warning(sqlstate: &'static str, message: &str) -> Notice {
@@ -147,7 +149,7 @@ mod tests {
     fn error_prefixed_with_origin() {
         let origin = Some(Origin { source: "setup.sql", line: 12 });
         let e = Error::UndefinedTable("t".into());
-        let s = Context { session: "main", sql: "SELECT * FROM t", origin };
+        let s = Context { origin, ..Context::new("main", "SELECT * FROM t") };
         assert_eq!(error(&s, &e), "isolde:setup.sql:12: ERROR:  42P01: relation \"t\" does not exist\n");
     }
 
@@ -221,7 +223,7 @@ mod tests {
             notice(&context("BEGIN"), &warning("25001", "there is already a transaction in progress")),
             "WARNING:  25001: there is already a transaction in progress\n"
         );
-        let s = Context { session: "main", sql: "COMMIT", origin: Some(Origin { source: "<stdin>", line: 3 }) };
+        let s = Context { origin: Some(Origin { source: "<stdin>", line: 3 }), ..Context::new("main", "COMMIT") };
         assert_eq!(
             notice(&s, &warning("25P01", "there is no transaction in progress")),
             "isolde:<stdin>:3: WARNING:  25P01: there is no transaction in progress\n"

@@ -7,6 +7,9 @@
 //! ```
 //!
 //! `columns` and `rows` appear exactly when the statement returns rows (even zero of them).
+//! `"resumed":true` follows the status of a statement that had been reported waiting. A
+//! statement seen waiting has status `waiting`, `waiting_for` (the sessions it waits for) and
+//! `lock` (what it waits for); a meta-command that prints text has status `ok` and `text`.
 //! Errors carry `sqlstate`, `message`, `detail` and `hint` (the last two `null` when absent).
 //! Values: integers and finite reals are JSON numbers, `NaN`, `Infinity` and `-Infinity` are
 //! strings (JSON has no such numbers), text is a string, booleans are `true`/`false`, NULL is
@@ -17,7 +20,7 @@ use std::fmt::Write;
 
 use isolde::{Error, Value};
 
-use super::Context;
+use super::{Context, Wait};
 
 pub fn result(context: &Context, columns: &[String], rows: &[Vec<Value>], tag: &str) -> String {
     let mut out = head(context, "ok");
@@ -65,7 +68,30 @@ pub fn error(context: &Context, error: &Error) -> String {
     out
 }
 
-/// `{"session":...,"sql":...,"status":...` (the object is left open).
+pub fn waiting(context: &Context, wait: &Wait) -> String {
+    let mut out = head(context, "waiting");
+    out.push_str(",\"waiting_for\":[");
+    for (i, blocker) in wait.blockers.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        string(&mut out, blocker);
+    }
+    out.push_str("],\"lock\":");
+    string(&mut out, wait.what);
+    out.push_str("}\n");
+    out
+}
+
+pub fn text(context: &Context, text: &str) -> String {
+    let mut out = head(context, "ok");
+    out.push_str(",\"text\":");
+    string(&mut out, text);
+    out.push_str("}\n");
+    out
+}
+
+/// `{"session":...,"sql":...,"status":...` and `"resumed":true` if so (the object is left open).
 fn head(context: &Context, status: &str) -> String {
     let mut out = String::from("{\"session\":");
     string(&mut out, context.session);
@@ -73,6 +99,9 @@ fn head(context: &Context, status: &str) -> String {
     string(&mut out, context.sql);
     out.push_str(",\"status\":");
     string(&mut out, status);
+    if context.resumed {
+        out.push_str(",\"resumed\":true");
+    }
     out
 }
 
@@ -125,7 +154,7 @@ mod tests {
     use super::*;
 
     fn context(sql: &str) -> Context<'_> {
-        Context { session: "main", sql, origin: None }
+        Context::new("main", sql)
     }
 
     fn columns(names: &[&str]) -> Vec<String> {

@@ -12,6 +12,12 @@
 //!
 //! Errors and warnings are written the way psql writes them with `\set VERBOSITY verbose`
 //! (the SQLSTATE after the severity), in [`diagnostics`].
+//!
+//! With several sessions, `box` output says whose it is: a command tag reads `t1: UPDATE 1`, a
+//! table comes after a `t1:` line, an error reads `t1: ERROR:  ...`; the result of a statement
+//! that had been waiting is marked `(resumed)` (JSON: `"resumed":true`). A statement seen
+//! waiting for a lock prints `t2: waiting for t1 (X lock on accounts(id=1))` (JSON: status
+//! `waiting` with `waiting_for`; `csv`: on stderr, since stdout holds only rows).
 
 mod aligned;
 mod csv;
@@ -19,6 +25,8 @@ mod diagnostics;
 mod json;
 
 use isolde::{Error, Notice, StatementResult};
+
+pub use aligned::table as aligned_table;
 
 #[cfg(test)]
 use isolde::Value;
@@ -62,6 +70,35 @@ pub struct Context<'a> {
     pub sql: &'a str,
     /// Set for statements from a file or piped stdin; `None` for `-c` and interactive input.
     pub origin: Option<Origin<'a>>,
+    /// The shell has several sessions: `box` output names the session.
+    pub labeled: bool,
+    /// The statement had been reported waiting.
+    pub resumed: bool,
+}
+
+impl<'a> Context<'a> {
+    /// A context for `sql` run on `session`, not from a file, unlabeled, not resumed.
+    pub fn new(session: &'a str, sql: &'a str) -> Context<'a> {
+        Context { session, sql, origin: None, labeled: false, resumed: false }
+    }
+
+    /// `t1: ` when labeled (and `t1 (resumed): ` for a resumed statement), else nothing.
+    fn label(&self) -> String {
+        match (self.labeled, self.resumed) {
+            (false, _) => String::new(),
+            (true, false) => format!("{}: ", self.session),
+            (true, true) => format!("{} (resumed): ", self.session),
+        }
+    }
+}
+
+/// A statement seen waiting for a lock.
+#[derive(Clone, Copy, Debug)]
+pub struct Wait<'a> {
+    /// The sessions it waits for.
+    pub blockers: &'a [String],
+    /// What it waits for: `X lock on accounts(id=1)`.
+    pub what: &'a str,
 }
 
 /// The text an outcome produces on each stream (either may be empty).
@@ -87,10 +124,34 @@ impl Mode {
     pub fn result(self, context: &Context, result: &StatementResult) -> Rendered {
         let StatementResult { columns, rows, tag, .. } = result;
         Rendered::stdout(match self {
-            Mode::Box => aligned::result(columns, rows, tag),
+            Mode::Box if columns.is_empty() => format!("{}{}", context.label(), aligned::result(columns, rows, tag)),
+            Mode::Box => {
+                let label = context.label();
+                let head = if label.is_empty() { label } else { format!("{}\n", label.trim_end()) };
+                head + &aligned::result(columns, rows, tag)
+            }
             Mode::Csv => csv::result(columns, rows),
             Mode::Json => json::result(context, columns, rows, tag),
         })
+    }
+
+    /// The output of a statement seen waiting for a lock.
+    pub fn waiting(self, context: &Context, wait: &Wait) -> Rendered {
+        let line = format!("{}: waiting for {} ({})\n", context.session, wait.blockers.join(", "), wait.what);
+        match self {
+            Mode::Box => Rendered::stdout(line),
+            Mode::Csv => Rendered::stderr(line),
+            Mode::Json => Rendered::stdout(json::waiting(context, wait)),
+        }
+    }
+
+    /// The output of a meta-command that prints text (`\why`, `\graph`, `\echo`, help):
+    /// the text itself, or in `json` mode one object with the text.
+    pub fn text(self, context: &Context, text: &str) -> Rendered {
+        match self {
+            Mode::Box | Mode::Csv => Rendered::stdout(text.to_string()),
+            Mode::Json => Rendered::stdout(json::text(context, text)),
+        }
     }
 
     /// The output of a statement that failed.
@@ -113,7 +174,7 @@ impl Mode {
 mod tests {
     use super::*;
 
-    const CONTEXT: Context = Context { session: "main", sql: "SELECT 1", origin: None };
+    const CONTEXT: Context = Context { session: "main", sql: "SELECT 1", origin: None, labeled: false, resumed: false };
 
     #[test]
     fn mode_names() {
@@ -167,5 +228,39 @@ mod tests {
                 Rendered::stderr("WARNING:  25001: there is already a transaction in progress\n".into())
             );
         }
+    }
+
+    #[test]
+    fn labeled_box_output_names_the_session_and_marks_resumed_statements() {
+        let update = StatementResult { columns: vec![], rows: vec![], tag: "UPDATE 1".into(), notices: vec![] };
+        let labeled = Context { session: "t2", labeled: true, ..CONTEXT };
+        assert_eq!(Mode::Box.result(&labeled, &update).stdout, "t2: UPDATE 1\n");
+        let resumed = Context { resumed: true, ..labeled };
+        assert_eq!(Mode::Box.result(&resumed, &update).stdout, "t2 (resumed): UPDATE 1\n");
+        let query = StatementResult {
+            columns: vec!["x".into()],
+            rows: vec![vec![Value::Integer(1)]],
+            tag: "SELECT 1".into(),
+            notices: vec![],
+        };
+        assert_eq!(Mode::Box.result(&resumed, &query).stdout, "t2 (resumed):\n x \n---\n 1\n(1 row)\n\n");
+        assert_eq!(Mode::Csv.result(&resumed, &query).stdout, "x\n1\n", "csv stays pure data");
+        assert!(Mode::Json.result(&resumed, &update).stdout.contains(r#""status":"ok","resumed":true,"#));
+    }
+
+    #[test]
+    fn waiting_lines() {
+        let blockers = ["t1".to_string()];
+        let wait = Wait { blockers: &blockers, what: "X lock on t(id=1)" };
+        let context = Context { session: "t2", sql: "UPDATE t SET v = 2", labeled: true, ..CONTEXT };
+        let line = "t2: waiting for t1 (X lock on t(id=1))\n";
+        assert_eq!(Mode::Box.waiting(&context, &wait), Rendered::stdout(line.into()));
+        assert_eq!(Mode::Csv.waiting(&context, &wait), Rendered::stderr(line.into()));
+        assert_eq!(
+            Mode::Json.waiting(&context, &wait).stdout,
+            r#"{"session":"t2","sql":"UPDATE t SET v = 2","status":"waiting","waiting_for":["t1"],"lock":"X lock on t(id=1)"}"#
+                .to_string()
+                + "\n"
+        );
     }
 }
