@@ -58,7 +58,10 @@ pub mod storage;
 pub mod txn;
 pub mod types;
 
-pub use conn::{BlockState, Connection, Notice, SessionHandle, SessionInfo, Statement, StatementResult, Transaction};
+pub use conn::{
+    BlockState, Connection, Notice, RowVersion, SessionHandle, SessionInfo, Statement, StatementResult, Transaction,
+    VersionsReport,
+};
 pub use db::{Database, MAX_TRANSACTION_ATTEMPTS};
 pub use error::{Error, Result, TxnId};
 pub use params::Params;

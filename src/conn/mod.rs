@@ -10,8 +10,32 @@
 //!                                              its own (autocommit): begin_statement (snapshot),
 //!                                              plan (cached), execute, commit or abort
 //! ```
+//!
+//! ## Cancelling the running statement
+//! [`SessionHandle::cancel`] is PostgreSQL's cancel request (Ctrl-C in the shell), sent from
+//! another thread. It raises the session's interrupt flag (`txn::interrupt`), which the
+//! statement's scans, joins and writes check as they go, and wakes the statement if it sleeps
+//! in a lock wait. The statement fails with 57014 and is undone like any failed statement:
+//! outside a block its transaction aborts; inside one the block fails (25P02 until ROLLBACK),
+//! or, with savepoints, the statement alone is rolled back and the block waits for ROLLBACK TO.
+//!
+//! The flag is cleared when each statement starts ([`Connection::run_prepared`]), before the
+//! session shows the statement as running ([`SessionInfo::statement_running`]). So a cancel
+//! that arrives while no statement runs never affects the next one, and one sent once the
+//! statement shows as running reaches it: the statement stops at its next check, unless it
+//! had none left to make (it was returning anyway). A cancel that races with the start itself
+//! (sent just before the flag is cleared) is forgotten, as in PostgreSQL: the user cancels
+//! again. Transaction control, SET, DDL and VACUUM make no checks: a cancel does not stop
+//! them. In a `;`-separated batch ([`Connection::execute_batch`]) a cancelled statement stops
+//! the batch like any error; a cancel that falls between two of its statements is forgotten
+//! like any other sent while no statement runs.
+//!
+//! ## Inspecting versions
+//! [`Connection::inspect_versions`] (`inspect.rs`) lists every version of a table's rows and
+//! whether this session's reader sees it, and why: for the shell's `\versions`.
 
 mod ddl;
+mod inspect;
 mod session;
 mod settings;
 mod statement;
@@ -30,9 +54,10 @@ use crate::rows::Rows;
 use crate::sql::ast::{LockStrength, Statement as Ast};
 use crate::sql::execute::{execute, ExecContext, Output};
 use crate::sql::prepared::Prepared;
-use crate::txn::{IsolationLevel, StatementIntent, Transaction as Txn, TxnOptions};
+use crate::txn::{Interrupt, IsolationLevel, StatementIntent, Transaction as Txn, TxnOptions};
 use crate::types::Value;
 
+pub use inspect::{RowVersion, VersionsReport};
 pub use session::{BlockState, Notice};
 pub use statement::Statement;
 pub use transaction::Transaction;
@@ -79,25 +104,38 @@ pub struct SessionInfo {
     /// The transaction running now: the block's, or the autocommit statement's.
     pub txn: Option<TxnId>,
     pub state: BlockState,
+    /// Whether a statement is running now (from its start until it returns, lock waits
+    /// included): what [`SessionHandle::cancel`] would stop.
+    pub statement_running: bool,
 }
 
 pub(crate) struct SessionShared {
     info: Mutex<SessionInfo>,
+    /// Raised by [`SessionHandle::cancel`]; see the module documentation.
+    interrupt: Arc<Interrupt>,
 }
 
 impl SessionShared {
     pub fn new(id: u64) -> SessionShared {
-        let info = SessionInfo { id, level: TxnOptions::default().level, txn: None, state: BlockState::Idle };
-        SessionShared { info: Mutex::new(info) }
+        let level = TxnOptions::default().level;
+        let info = SessionInfo { id, level, txn: None, state: BlockState::Idle, statement_running: false };
+        SessionShared { info: Mutex::new(info), interrupt: Arc::default() }
     }
 
     pub fn info(&self) -> SessionInfo {
         self.info.lock().clone()
     }
+
+    /// A statement starts: forget any earlier cancel, then show the statement as running
+    /// (in this order: a cancel sent once it shows as running reaches it).
+    fn statement_starts(&self) {
+        self.interrupt.clear();
+        self.info.lock().statement_running = true;
+    }
 }
 
 /// A handle on a session that another thread can hold: to see what it is doing, or to cancel
-/// the statement it waits in.
+/// the statement it runs.
 #[derive(Clone)]
 pub struct SessionHandle {
     db: Database,
@@ -109,9 +147,16 @@ impl SessionHandle {
         self.shared.info()
     }
 
-    /// Cancels the session's current lock wait, if any: the waiting statement fails with
-    /// 57014.
+    /// Cancels the session's running statement, as PostgreSQL's cancel request does: the
+    /// statement, whether it computes or waits for a lock, fails with 57014 (`canceling
+    /// statement due to user request`) and is undone; in a transaction block the block fails.
+    /// Returns at once; the statement stops at its next check (within one scan batch, join
+    /// pair or written row). Without a running statement it does nothing: see the module
+    /// documentation for a cancel that races with a statement's start.
     pub fn cancel(&self) {
+        // The flag first, then the session's transaction: a statement that starts waiting after
+        // this sees the flag before it sleeps, one already asleep is woken here.
+        self.shared.interrupt.request();
         if let Some(txn) = self.shared.info().txn {
             self.db.inner.engine.locks.cancel(txn);
         }
@@ -144,7 +189,7 @@ impl Drop for Connection {
 
 impl Connection {
     pub(crate) fn new(db: Database, shared: Arc<SessionShared>) -> Connection {
-        let state = State { session: Session::new(), cache: HashMap::new() };
+        let state = State { session: Session::new(shared.interrupt.clone()), cache: HashMap::new() };
         Connection { db, shared, state: RefCell::new(state) }
     }
 
@@ -259,13 +304,14 @@ impl Connection {
         }
     }
 
-    /// Publishes the session's state for introspection.
+    /// Publishes the session's state for introspection, between statements.
     fn publish(&self) {
         let state = self.state.borrow();
         let mut info = self.shared.info.lock();
         info.txn = state.session.txn().map(Txn::id);
         info.level = state.session.current_options().level;
         info.state = state.session.state();
+        info.statement_running = false;
     }
 
     /// Runs statement `index` of `prepared`. Returns its result and the rows it affected.
@@ -275,6 +321,7 @@ impl Connection {
         index: usize,
         params: &[Value],
     ) -> Result<(StatementResult, u64)> {
+        self.shared.statement_starts();
         let statement = &prepared.statements[index];
         let result = match statement {
             Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_) | Ast::Query(_) | Ast::Explain(_) => {
@@ -346,7 +393,7 @@ impl Connection {
                 result
             }
             Block::Idle => {
-                let txn = Txn::begin(&self.db.inner.engine, state.session.settings.defaults)?;
+                let txn = state.session.begin_transaction(&self.db.inner.engine, state.session.settings.defaults)?;
                 {
                     let mut info = self.shared.info.lock();
                     info.txn = Some(txn.id());

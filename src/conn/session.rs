@@ -22,9 +22,11 @@
 //! * `SET` is transactional, as in PostgreSQL: a block that is rolled back (or aborted by an
 //!   error) restores the settings it started with; `ROLLBACK TO s` restores those of `s`.
 
+use std::sync::Arc;
+
 use crate::error::{Error, Result};
 use crate::sql::ast::{SetValue, Statement as Ast, TransactionModes};
-use crate::txn::{Engine, Savepoint, Transaction, TxnOptions};
+use crate::txn::{Engine, Interrupt, Savepoint, Transaction, TxnOptions};
 use crate::types::Value;
 
 use super::settings::{self, level_of, Settings};
@@ -98,15 +100,23 @@ impl BlockEnd {
     }
 }
 
-/// A session: its settings and its transaction block.
+/// A session: its settings, its transaction block, and the flag that cancels its running
+/// statement.
 pub(crate) struct Session {
     pub settings: Settings,
     pub block: Block,
+    interrupt: Arc<Interrupt>,
 }
 
 impl Session {
-    pub fn new() -> Session {
-        Session { settings: Settings::default(), block: Block::Idle }
+    pub fn new(interrupt: Arc<Interrupt>) -> Session {
+        Session { settings: Settings::default(), block: Block::Idle, interrupt }
+    }
+
+    /// Starts a transaction of this session (a block's, or an autocommit statement's): its
+    /// statements stop with 57014 when the session is cancelled.
+    pub fn begin_transaction(&self, engine: &Arc<Engine>, options: TxnOptions) -> Result<Transaction> {
+        Transaction::begin_with_interrupt(engine, options, self.interrupt.clone())
     }
 
     pub fn state(&self) -> BlockState {
@@ -131,11 +141,11 @@ impl Session {
     }
 
     /// Opens a block with `options` (for the API's `conn.transaction`).
-    pub fn open(&mut self, engine: &std::sync::Arc<Engine>, options: TxnOptions) -> Result<()> {
+    pub fn open(&mut self, engine: &Arc<Engine>, options: TxnOptions) -> Result<()> {
         if !matches!(self.block, Block::Idle) {
             return Err(Error::ActiveTransaction("starting a transaction"));
         }
-        let txn = Transaction::begin(engine, options)?;
+        let txn = self.begin_transaction(engine, options)?;
         self.block = Block::Open(OpenBlock { txn, savepoints: Vec::new(), settings_at_begin: self.settings });
         Ok(())
     }
@@ -176,7 +186,7 @@ impl Session {
 
     /// Runs transaction control, SET or SHOW. In a failed block only COMMIT, ROLLBACK and
     /// ROLLBACK TO run; anything else is 25P02. An error in an open block fails it.
-    pub fn control(&mut self, engine: &std::sync::Arc<Engine>, statement: &Ast) -> Result<StatementResult> {
+    pub fn control(&mut self, engine: &Arc<Engine>, statement: &Ast) -> Result<StatementResult> {
         let allowed_when_failed = matches!(statement, Ast::Commit | Ast::Rollback | Ast::RollbackToSavepoint(_));
         if matches!(self.block, Block::Failed(_)) && !allowed_when_failed {
             return Err(Error::InFailedTransaction);
@@ -188,7 +198,7 @@ impl Session {
         result
     }
 
-    fn run_control(&mut self, engine: &std::sync::Arc<Engine>, statement: &Ast) -> Result<StatementResult> {
+    fn run_control(&mut self, engine: &Arc<Engine>, statement: &Ast) -> Result<StatementResult> {
         match statement {
             Ast::Begin(modes) => {
                 if !matches!(self.block, Block::Idle) {

@@ -8,6 +8,12 @@ use super::lock_manager::{GapEnd, IndexId, LockTarget};
 
 /// `table(pk=value, ...)` for a row of `schema` with primary key `key`.
 pub fn row(schema: &TableSchema, key: &Key) -> String {
+    format!("{}({})", schema.name, row_key(schema, key))
+}
+
+/// `pk=value, ...` (`rowid=5` without a primary key): the key of a row of `schema`, as
+/// [`row`] names it inside the parentheses.
+pub fn row_key(schema: &TableSchema, key: &Key) -> String {
     let show = |v: &Value| match v {
         Value::Text(s) => format!("'{s}'"),
         other => other.to_string(),
@@ -22,7 +28,7 @@ pub fn row(schema: &TableSchema, key: &Key) -> String {
             .map(|(&c, v)| format!("{}={}", schema.columns[c].name, show(v)))
             .collect()
     };
-    format!("{}({})", schema.name, parts.join(", "))
+    parts.join(", ")
 }
 
 /// [`row`] for a table handle.

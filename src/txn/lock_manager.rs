@@ -152,6 +152,7 @@ use crate::storage::TableId;
 use crate::types::Key;
 
 use super::deadlock::{Edge, QueueSnapshot, WaitsForGraph};
+use super::interrupt::Interrupt;
 
 /// An index of a table: its primary key, or a secondary index by its position in the table's
 /// `schema.indexes`.
@@ -325,10 +326,13 @@ pub fn compatible(held: LockMode, requested: LockMode) -> bool {
 }
 
 /// What to do when a request cannot be granted at once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WaitPolicy {
-    /// Wait until granted, or fail with `LockNotAvailable` after `timeout` if one is given.
-    Block { timeout: Option<std::time::Duration> },
+#[derive(Clone, Copy, Debug)]
+pub enum WaitPolicy<'a> {
+    /// Wait until granted, or fail with `LockNotAvailable` after `timeout` if one is given,
+    /// or with `QueryCanceled` once `interrupt` is requested: the flag is checked under the
+    /// lock table's mutex before each sleep, and [`LockManager::cancel`] wakes the sleeper (see
+    /// `interrupt.rs` for why both are needed).
+    Block { timeout: Option<std::time::Duration>, interrupt: Option<&'a Interrupt> },
     /// Fail at once with `LockNotAvailable` (`FOR UPDATE NOWAIT`).
     NoWait,
 }
@@ -729,10 +733,11 @@ impl LockManager {
     /// withdrawn, the other locks of `txn` stay held: the caller aborts the transaction);
     /// [`Error::LockNotAvailable`] (with the target's description) under `NoWait` if it would
     /// wait, or when the timeout expires; [`Error::QueryCanceled`] after [`LockManager::cancel`]
-    /// (or `release_all(txn)` from another thread) while it waits; [`Error::Internal`] if `txn`
-    /// is already waiting on another thread, or if `target` does not take `mode` (IX on a row, S
-    /// on a gap, an `IndexRecord` of the primary index).
-    pub fn acquire(&self, txn: TxnId, target: LockTarget, mode: LockMode, policy: WaitPolicy) -> crate::Result<()> {
+    /// (or `release_all(txn)` from another thread) while it waits, or if the policy's interrupt
+    /// is requested when it is about to sleep; [`Error::Internal`] if `txn` is already waiting
+    /// on another thread, or if `target` does not take `mode` (IX on a row, S on a gap, an
+    /// `IndexRecord` of the primary index).
+    pub fn acquire(&self, txn: TxnId, target: LockTarget, mode: LockMode, policy: WaitPolicy<'_>) -> crate::Result<()> {
         if !target.takes(mode) {
             return Err(Error::Internal(format!("a {mode} lock was requested on {target}, which takes no such lock")));
         }
@@ -741,12 +746,12 @@ impl LockManager {
             Attempt::Granted => return Ok(()),
             Attempt::Wait { position, mode, upgrade } => (position, mode, upgrade),
         };
-        let timeout = match policy {
+        let (timeout, interrupt) = match policy {
             WaitPolicy::NoWait => {
                 drop(table);
                 return Err(Error::LockNotAvailable((self.describe)(&target)));
             }
-            WaitPolicy::Block { timeout } => timeout,
+            WaitPolicy::Block { timeout, interrupt } => (timeout, interrupt),
         };
         if table.current_wait(txn).is_some() {
             return Err(Error::Internal(format!("transaction {txn} requested a lock while already waiting for one")));
@@ -765,6 +770,10 @@ impl LockManager {
         loop {
             let status = table.txns.get(&txn).and_then(|s| s.wait.as_ref()).map(|w| w.status);
             match status {
+                Some(WaitStatus::Waiting) if interrupt.is_some_and(Interrupt::is_requested) => {
+                    table.end_wait(txn);
+                    return Err(Error::QueryCanceled);
+                }
                 Some(WaitStatus::Waiting) => {}
                 Some(WaitStatus::Granted) => {
                     table.end_wait(txn);
@@ -801,7 +810,7 @@ impl LockManager {
     /// Waits until transaction `other` has ended (committed or aborted): `acquire(txn,
     /// Transaction(other), Shared, policy)`, after which nothing is held. Returns at once if
     /// `other` is not running.
-    pub fn wait_for_transaction(&self, txn: TxnId, other: TxnId, policy: WaitPolicy) -> crate::Result<()> {
+    pub fn wait_for_transaction(&self, txn: TxnId, other: TxnId, policy: WaitPolicy<'_>) -> crate::Result<()> {
         self.acquire(txn, LockTarget::Transaction(other), LockMode::Shared, policy)
     }
 
@@ -985,7 +994,7 @@ mod tests {
 
     /// Every spawned thread must finish within this, or the test fails instead of hanging.
     const LIMIT: Duration = Duration::from_secs(10);
-    const BLOCK: WaitPolicy = WaitPolicy::Block { timeout: None };
+    const BLOCK: WaitPolicy<'static> = WaitPolicy::Block { timeout: None, interrupt: None };
 
     fn t(id: u64) -> TxnId {
         TxnId(id)
@@ -1042,7 +1051,7 @@ mod tests {
         txn: u64,
         target: LockTarget,
         mode: LockMode,
-        policy: WaitPolicy,
+        policy: WaitPolicy<'static>,
     ) -> Spawned<crate::Result<()>> {
         let lm = Arc::clone(lm);
         spawn(move || lm.acquire(t(txn), target, mode, policy))
@@ -1458,6 +1467,27 @@ mod tests {
     }
 
     #[test]
+    fn a_requested_interrupt_refuses_to_wait_and_leaves_the_queue_as_it_was() {
+        let lm = manager();
+        ok(&lm, 1, row(1), X);
+        let interrupt = Interrupt::default();
+        let policy = WaitPolicy::Block { timeout: None, interrupt: Some(&interrupt) };
+        // Not requested and grantable: granted as usual.
+        assert_eq!(lm.acquire(t(2), row(2), X, policy), Ok(()));
+        interrupt.request();
+        // Requested, but grantable at once: no wait, no check.
+        assert_eq!(lm.acquire(t(2), row(3), X, policy), Ok(()));
+        // Requested and it would wait: refused before sleeping, and nothing stays queued.
+        assert_eq!(lm.acquire(t(2), row(1), X, policy), Err(Error::QueryCanceled));
+        assert_eq!(lm.waiting_for(t(2)), None);
+        assert!(lm.waits().is_empty());
+        for txn in 1..=2 {
+            lm.release_all(t(txn));
+        }
+        assert!(lm.is_idle());
+    }
+
+    #[test]
     fn release_all_of_a_waiting_transaction_cancels_its_wait() {
         let lm = manager();
         lm.begin(t(2));
@@ -1491,8 +1521,13 @@ mod tests {
         let lm = manager();
         ok(&lm, 1, row(1), S);
         let start = Instant::now();
-        let writer =
-            acquire_in_thread(&lm, 2, row(1), X, WaitPolicy::Block { timeout: Some(Duration::from_millis(300)) });
+        let writer = acquire_in_thread(
+            &lm,
+            2,
+            row(1),
+            X,
+            WaitPolicy::Block { timeout: Some(Duration::from_millis(300)), interrupt: None },
+        );
         await_waiting(&lm, 2);
         let reader = acquire_in_thread(&lm, 3, row(1), S, BLOCK);
         await_waiting(&lm, 3);
@@ -1511,7 +1546,8 @@ mod tests {
     fn grant_before_timeout_wins() {
         let lm = manager();
         ok(&lm, 1, row(1), X);
-        let writer = acquire_in_thread(&lm, 2, row(1), X, WaitPolicy::Block { timeout: Some(LIMIT / 2) });
+        let writer =
+            acquire_in_thread(&lm, 2, row(1), X, WaitPolicy::Block { timeout: Some(LIMIT / 2), interrupt: None });
         await_waiting(&lm, 2);
         lm.release_all(t(1));
         assert_eq!(writer.join(), Ok(()));
@@ -2285,8 +2321,13 @@ mod tests {
         await_waiting(&lm, 2);
         lm.cancel(t(2));
         assert_eq!(insert.join(), Err(Error::QueryCanceled));
-        let timed =
-            acquire_in_thread(&lm, 3, gap(5), II, WaitPolicy::Block { timeout: Some(Duration::from_millis(20)) });
+        let timed = acquire_in_thread(
+            &lm,
+            3,
+            gap(5),
+            II,
+            WaitPolicy::Block { timeout: Some(Duration::from_millis(20)), interrupt: None },
+        );
         assert_eq!(timed.join(), Err(Error::LockNotAvailable("gap before 5 in table#1 primary key".into())));
         assert!(lm.waits().is_empty());
         lm.release_all(t(1));

@@ -39,6 +39,16 @@ struct Registry {
     running: BTreeMap<TxnId, TxnId>,
 }
 
+impl Registry {
+    /// The snapshot of this instant: who runs, and the next id.
+    fn snapshot(&self) -> Snapshot {
+        let xmax = TxnId(self.next_id);
+        let running: Vec<TxnId> = self.running.keys().copied().collect();
+        let xmin = running.first().copied().unwrap_or(xmax);
+        Snapshot { xmin, xmax, running }
+    }
+}
+
 #[derive(Debug)]
 struct StatusTable {
     /// Id of `entries[0]`; every id below it has ended and counts as committed.
@@ -85,13 +95,19 @@ impl TxnManager {
     /// horizon.
     pub fn snapshot(&self, reader: TxnId) -> Snapshot {
         let mut registry = self.registry.lock();
-        let xmax = TxnId(registry.next_id);
-        let running: Vec<TxnId> = registry.running.keys().copied().collect();
-        let xmin = running.first().copied().unwrap_or(xmax);
+        let snapshot = registry.snapshot();
         if let Some(slot) = registry.running.get_mut(&reader) {
-            *slot = xmin;
+            *slot = snapshot.xmin;
         }
-        Snapshot { xmin, xmax, running }
+        snapshot
+    }
+
+    /// A snapshot of this instant for an observer that is not a transaction (introspection:
+    /// "what would a new statement see"). Nothing is recorded, so the horizon does not wait for
+    /// it: read the versions it judges under the table's read lock taken *before* it, so that
+    /// vacuum cannot remove one of them in between.
+    pub fn unregistered_snapshot(&self) -> Snapshot {
+        self.registry.lock().snapshot()
     }
 
     /// The state of transaction `txn`.
@@ -188,6 +204,23 @@ mod tests {
         assert!(s.includes(t1) && !s.includes(t2));
         assert_eq!(m.status(t1), TxnStatus::Committed(1));
         assert_eq!(m.status(t2), TxnStatus::InProgress);
+    }
+
+    #[test]
+    fn an_unregistered_snapshot_does_not_hold_the_horizon() {
+        let m = TxnManager::new();
+        let t1 = m.begin();
+        let t2 = m.begin();
+        let s = m.unregistered_snapshot();
+        assert_eq!((s.xmin, s.xmax, s.running), (t1, TxnId(3), vec![t1, t2]));
+        m.commit(t1);
+        // Nobody uses xmin T1 any more: the observer's snapshot does not count.
+        assert_eq!(m.horizon(), t2);
+        // A transaction's own snapshot does.
+        let t3 = m.begin();
+        let _ = m.snapshot(t3);
+        m.commit(t2);
+        assert_eq!(m.horizon(), t2);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //!   snapshot.rs            which transactions' effects a snapshot includes
 //!   visibility.rs          does a reader see a version? (one pure function, property-tested)
 //!   lock_manager.rs        every wait: row locks, "wait for transaction T", deadlock detection
+//!   interrupt.rs           cancelling a running statement (57014): the flag its loops check
 //!   transaction.rs         one transaction: statements, savepoints, commit, abort
 //!   read.rs                scans and probes through a snapshot
 //!   write.rs               insert / lock / update / delete, unique checks
@@ -20,6 +21,7 @@
 
 mod deadlock;
 pub mod describe;
+pub mod interrupt;
 pub mod lock_manager;
 pub mod manager;
 mod read;
@@ -38,13 +40,14 @@ mod write;
 use std::fmt;
 use std::sync::Arc;
 
+pub use interrupt::Interrupt;
 pub use lock_manager::{HeldLock, LockManager, LockMode, LockTarget, LockWait, WaitPolicy};
 pub use manager::TxnManager;
 pub use read::{ScanRange, VisibleRow};
 pub use snapshot::Snapshot;
 pub use transaction::{Savepoint, Transaction, TxnOptions};
 pub use two_phase_locking::StatementIntent;
-pub use visibility::TxnStatus;
+pub use visibility::{Explanation, TxnStatus};
 pub use write::{Locked, RowLockMode};
 
 use crate::storage::Catalog;

@@ -5,6 +5,8 @@
 //! releases the lock; the next batch resumes after the last key examined. So a long scan never
 //! holds a lock that would stall writers for its whole duration, and what it returns is still
 //! exactly what its snapshot sees: versions that appear between batches are invisible to it.
+//! Each batch (and each step of a locking scan) first checks the transaction's interrupt, so a
+//! cancelled statement stops within one batch, even on a scan that finds no visible row.
 //!
 //! ## Ranges over key prefixes
 //! A [`ScanRange`] bound may hold fewer values than the index has columns; it then bounds the
@@ -151,11 +153,15 @@ impl Transaction {
     }
 }
 
-/// Runs locking scan steps until one yields a row, the range ends (`done`), or an error
-/// ends the scan.
-fn drive_locking_steps(done: &mut bool, mut step: impl FnMut() -> Result<Step>) -> Option<Result<VisibleRow>> {
+/// Runs locking scan steps of `txn` until one yields a row, the range ends (`done`), or an
+/// error (an interrupt included) ends the scan.
+fn drive_locking_steps(
+    txn: &Transaction,
+    done: &mut bool,
+    mut step: impl FnMut() -> Result<Step>,
+) -> Option<Result<VisibleRow>> {
     while !*done {
-        match step() {
+        match txn.check_interrupt().and_then(|()| step()) {
             Ok(Step::Row(row)) => return Some(Ok(row)),
             Ok(Step::Last(row)) => {
                 *done = true;
@@ -187,6 +193,7 @@ pub struct TableScan<'a> {
 
 impl TableScan<'_> {
     fn fill(&mut self) -> Result<()> {
+        self.txn.check_interrupt()?;
         let status = |t| self.txn.status(t);
         let serializable = self.txn.is_serializable();
         let range = &self.range;
@@ -240,7 +247,7 @@ impl TableScan<'_> {
             return self.next_batched();
         }
         let (txn, table, range, resume) = (self.txn, self.table, &self.range, &mut self.resume);
-        drive_locking_steps(&mut self.done, || txn.locking_primary_step(table, range, resume))
+        drive_locking_steps(txn, &mut self.done, || txn.locking_primary_step(table, range, resume))
     }
 
     fn next_batched(&mut self) -> Option<Result<VisibleRow>> {
@@ -280,6 +287,7 @@ pub struct IndexScan<'a> {
 
 impl IndexScan<'_> {
     fn fill(&mut self) -> Result<()> {
+        self.txn.check_interrupt()?;
         let status = |t| self.txn.status(t);
         let serializable = self.txn.is_serializable();
         let (range, position) = (&self.range, self.index);
@@ -333,7 +341,7 @@ impl IndexScan<'_> {
             self.locked_table = true;
         }
         let (txn, table, index, range, resume) = (self.txn, self.table, self.index, &self.range, &mut self.resume);
-        drive_locking_steps(&mut self.done, || txn.locking_index_step(table, index, range, resume))
+        drive_locking_steps(txn, &mut self.done, || txn.locking_index_step(table, index, range, resume))
     }
 }
 

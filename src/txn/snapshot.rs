@@ -11,6 +11,9 @@
 //! A transaction's effects are *included* in the snapshot iff its id is below `xmax` and it was
 //! not running when the snapshot was taken: it had then already ended, and if it committed its
 //! writes are visible. Ids below `xmin` are all included without looking at the list.
+//!
+//! [`Snapshot::LATEST`] includes every transaction: a locking reader (TWO PHASE LOCKING) uses
+//! it, so that the status table alone decides what it sees.
 
 use crate::error::TxnId;
 
@@ -26,6 +29,16 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// The snapshot a locking reader (TWO PHASE LOCKING) uses: every transaction included, so
+    /// that the status table alone decides: the latest committed version (or the reader's own)
+    /// is the one seen.
+    pub const LATEST: Snapshot = Snapshot { xmin: TxnId(u64::MAX), xmax: TxnId(u64::MAX), running: Vec::new() };
+
+    /// Whether this is [`Snapshot::LATEST`].
+    pub fn is_latest(&self) -> bool {
+        *self == Snapshot::LATEST
+    }
+
     /// Whether `txn` had ended when the snapshot was taken, so that its effects count (if it
     /// committed).
     pub fn includes(&self, txn: TxnId) -> bool {

@@ -15,6 +15,10 @@
 //!
 //! A transaction is used by one session at a time, but its methods take `&self` (state lives
 //! in cells) so that the executor can read through an open scan while it writes.
+//!
+//! A transaction started by a session watches the session's [`Interrupt`]: its scans and lock
+//! waits (and the executor's loops, through [`Transaction::check_interrupt`]) fail with 57014
+//! once another thread requests it; see `interrupt.rs`.
 
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
@@ -22,8 +26,9 @@ use std::time::Duration;
 
 use crate::error::{Error, Result, TxnId};
 
+use super::interrupt::Interrupt;
 use super::snapshot::Snapshot;
-use super::two_phase_locking::{StatementIntent, LATEST};
+use super::two_phase_locking::StatementIntent;
 use super::undo::UndoLog;
 use super::visibility::{Reader, TxnStatus};
 use super::{Engine, IsolationLevel, WaitPolicy};
@@ -62,6 +67,8 @@ pub struct Transaction {
     ended: Cell<bool>,
     /// Whether the SSI tracker knows this transaction (SERIALIZABLE, snapshot taken).
     in_ssi: Cell<bool>,
+    /// The flag that cancels the running statement: the session's, or one nobody raises.
+    interrupt: Arc<Interrupt>,
 }
 
 impl std::fmt::Debug for Transaction {
@@ -81,8 +88,19 @@ impl Transaction {
         }
     }
 
-    /// Starts a transaction. Fails with 0A000 for schemes not implemented yet.
+    /// Starts a transaction that nothing interrupts. Fails with 0A000 for schemes not
+    /// implemented yet.
     pub fn begin(engine: &Arc<Engine>, options: TxnOptions) -> Result<Transaction> {
+        Self::begin_with_interrupt(engine, options, Arc::default())
+    }
+
+    /// Starts a transaction whose statements stop with 57014 once `interrupt` is requested
+    /// (a session's transactions watch the session's flag).
+    pub fn begin_with_interrupt(
+        engine: &Arc<Engine>,
+        options: TxnOptions,
+        interrupt: Arc<Interrupt>,
+    ) -> Result<Transaction> {
         Self::check_supported(options.level)?;
         let id = engine.manager.begin();
         engine.locks.begin(id);
@@ -96,6 +114,7 @@ impl Transaction {
             undo: RefCell::new(UndoLog::default()),
             ended: Cell::new(false),
             in_ssi: Cell::new(false),
+            interrupt,
         })
     }
 
@@ -156,7 +175,7 @@ impl Transaction {
         self.intent.set(intent);
         let mut snapshot = self.snapshot.borrow_mut();
         match self.level() {
-            IsolationLevel::TwoPhaseLocking => *snapshot = Some(Arc::new(LATEST)),
+            IsolationLevel::TwoPhaseLocking => *snapshot = Some(Arc::new(Snapshot::LATEST)),
             IsolationLevel::ReadCommitted => *snapshot = Some(Arc::new(self.engine.manager.snapshot(self.id))),
             IsolationLevel::Snapshot | IsolationLevel::Serializable => {
                 if snapshot.is_none() {
@@ -188,8 +207,27 @@ impl Transaction {
         self.snapshot.borrow().clone().expect("snapshot taken")
     }
 
-    pub(super) fn cid(&self) -> u32 {
+    /// The snapshot of the current (or last) statement, if one was taken. Unlike
+    /// [`snapshot`](Self::snapshot) it never starts a statement: for introspection.
+    pub fn snapshot_taken(&self) -> Option<Arc<Snapshot>> {
+        self.snapshot.borrow().clone()
+    }
+
+    /// The command id of the current (or last) statement; 0 before the first.
+    pub fn cid(&self) -> u32 {
         self.cid.get()
+    }
+
+    /// The flag that cancels this transaction's running statement.
+    pub fn interrupt(&self) -> &Interrupt {
+        &self.interrupt
+    }
+
+    /// Fails with [`Error::QueryCanceled`] if the running statement was asked to stop. Cheap
+    /// (one relaxed load): long loops call it once per row or batch.
+    #[inline]
+    pub fn check_interrupt(&self) -> Result<()> {
+        self.interrupt.check()
     }
 
     /// Runs `f` with the current statement's reader.
@@ -202,11 +240,11 @@ impl Transaction {
         self.engine.manager.status(txn)
     }
 
-    pub(super) fn wait_policy(&self, nowait: bool) -> WaitPolicy {
+    pub(super) fn wait_policy(&self, nowait: bool) -> WaitPolicy<'_> {
         if nowait {
             WaitPolicy::NoWait
         } else {
-            WaitPolicy::Block { timeout: self.options.get().lock_timeout }
+            WaitPolicy::Block { timeout: self.options.get().lock_timeout, interrupt: Some(&self.interrupt) }
         }
     }
 

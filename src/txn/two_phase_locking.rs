@@ -36,7 +36,7 @@
 use std::ops::Bound;
 use std::sync::Arc;
 
-use crate::error::{Error, Result, TxnId};
+use crate::error::{Error, Result};
 use crate::storage::{IndexEntry, Table, TableData};
 use crate::types::Key;
 
@@ -45,10 +45,6 @@ use super::read::{visible_version, ScanRange, VisibleRow};
 use super::snapshot::Snapshot;
 use super::transaction::Transaction;
 use super::visibility::Reader;
-
-/// The snapshot a locking reader uses: every transaction included, so that the status table
-/// alone decides: the latest committed version (or this transaction's own) is the one seen.
-pub(super) const LATEST: Snapshot = Snapshot { xmin: TxnId(u64::MAX), xmax: TxnId(u64::MAX), running: Vec::new() };
 
 /// Whether a statement only reads or also writes what it scans; decides S or X record locks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -107,7 +103,7 @@ impl Transaction {
     /// The version of `chain` a locking reader sees: the latest committed one, or its own.
     fn latest_version(&self, key: &Key, data: &TableData) -> Option<VisibleRow> {
         let chain = data.chain(key)?;
-        let reader = Reader { me: self.id, cid: self.cid(), snapshot: &LATEST };
+        let reader = Reader { me: self.id, cid: self.cid(), snapshot: &Snapshot::LATEST };
         visible_version(chain, reader, &|t| self.status(t)).map(|v| VisibleRow::of(key, v))
     }
 

@@ -1,4 +1,4 @@
-//! Visibility: does a reader see a row version? One small pure function.
+//! Visibility: does a reader see a row version? One small pure decision, and its explanation.
 //!
 //! A reader is a transaction (`me`), the command id of its current statement (`cid`) and a
 //! snapshot. A version is visible iff its creation is visible and its deletion is not:
@@ -16,8 +16,17 @@
 //! ever seen (no dirty or aborted reads); a committed transaction is seen by a snapshot only if
 //! it ended before the snapshot was taken, and then all of its writes are, at once.
 //!
-//! The function is tested against a brute-force definition over random histories
-//! (`tests::matches_brute_force_definition`).
+//! ## One decision, two uses
+//! [`judge`] makes the decision and records, for the creation and (if it matters) the deletion,
+//! which branch of the rule above applied ([`WriteSight`]). [`is_visible`], on every read of
+//! every scan, is `judge(..).visible()`: no text, and exactly as many status lookups as the
+//! rule needs. [`explain`], for `\versions` in the shell, puts the same verdict into words
+//! (`created by T5 (committed before the snapshot), not deleted`); it may look a status up
+//! once more to say *why* a writer is outside the snapshot (still running, committed after it,
+//! aborted), which never changes the verdict.
+//!
+//! The decision is tested against a brute-force definition over random histories, and the
+//! explanation against the decision (`tests::matches_brute_force_definition`).
 
 use crate::error::TxnId;
 use crate::storage::{Version, NO_TXN};
@@ -41,16 +50,130 @@ pub struct Reader<'a> {
     pub snapshot: &'a Snapshot,
 }
 
+/// How a reader stands towards one write (the creation or the deletion of a version): which
+/// branch of the rule decided, and so whether the reader sees the write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteSight {
+    /// The reader's own write, made by its command `command`: seen iff an earlier command.
+    Own { command: u32, seen: bool },
+    /// Another transaction's, which the snapshot includes (it had ended when the snapshot was
+    /// taken, or the snapshot is [`Snapshot::LATEST`]): seen iff it committed.
+    Included(TxnStatus),
+    /// Another transaction's, which the snapshot excludes (running when it was taken, or begun
+    /// later): never seen.
+    Excluded,
+}
+
+impl WriteSight {
+    /// Whether the reader sees the write.
+    pub fn seen(self) -> bool {
+        match self {
+            WriteSight::Own { seen, .. } => seen,
+            WriteSight::Included(status) => matches!(status, TxnStatus::Committed(_)),
+            WriteSight::Excluded => false,
+        }
+    }
+}
+
+/// The decision for one version: how the reader stands towards its creation and, if the
+/// creation is seen and the version was deleted, towards its deletion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub creation: WriteSight,
+    /// `None` when the version was not deleted, or when its creation is not seen (then the
+    /// deletion does not matter and is not looked at).
+    pub deletion: Option<WriteSight>,
+}
+
+impl Verdict {
+    /// Whether the reader sees the version.
+    pub fn visible(&self) -> bool {
+        self.creation.seen() && !self.deletion.is_some_and(WriteSight::seen)
+    }
+}
+
+/// How `reader` stands towards the write of transaction `txn` in its command `command`.
+#[inline]
+fn sight(txn: TxnId, command: u32, reader: Reader<'_>, status: &impl Fn(TxnId) -> TxnStatus) -> WriteSight {
+    if txn == reader.me {
+        WriteSight::Own { command, seen: command < reader.cid }
+    } else if reader.snapshot.includes(txn) {
+        WriteSight::Included(status(txn))
+    } else {
+        WriteSight::Excluded
+    }
+}
+
+/// The decision: how `reader` stands towards the creation and deletion of `version`. `status`
+/// reports a transaction's state.
+#[inline]
+pub fn judge(version: &Version, reader: Reader<'_>, status: &impl Fn(TxnId) -> TxnStatus) -> Verdict {
+    let creation = sight(version.xmin, version.cmin, reader, status);
+    let deletion =
+        (creation.seen() && version.xmax != NO_TXN).then(|| sight(version.xmax, version.cmax, reader, status));
+    Verdict { creation, deletion }
+}
+
 /// Whether `reader` sees `version`. `status` reports a transaction's state.
 pub fn is_visible(version: &Version, reader: Reader<'_>, status: impl Fn(TxnId) -> TxnStatus) -> bool {
-    let effect_seen = |txn: TxnId, cid: u32| {
-        if txn == reader.me {
-            cid < reader.cid
-        } else {
-            reader.snapshot.includes(txn) && matches!(status(txn), TxnStatus::Committed(_))
+    judge(version, reader, &status).visible()
+}
+
+/// A verdict in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Explanation {
+    pub visible: bool,
+    /// The rule that decided, e.g. `created by T5 (committed before the snapshot), not
+    /// deleted` or `created by T8 (still running: not in the snapshot)`.
+    pub reason: String,
+}
+
+/// Whether `reader` sees `version`, and why: [`judge`]'s verdict, in words.
+pub fn explain(version: &Version, reader: Reader<'_>, status: impl Fn(TxnId) -> TxnStatus) -> Explanation {
+    let verdict = judge(version, reader, &status);
+    let creation = describe_write("created", version.xmin, verdict.creation, reader, &status);
+    let reason = match verdict.deletion {
+        _ if !verdict.creation.seen() => creation,
+        None => format!("{creation}, not deleted"),
+        Some(deletion) => {
+            let deleted = describe_write("deleted", version.xmax, deletion, reader, &status);
+            if deletion.seen() {
+                format!("{creation}, {deleted}")
+            } else {
+                format!("{creation}, {deleted}: still visible")
+            }
         }
     };
-    effect_seen(version.xmin, version.cmin) && !(version.xmax != NO_TXN && effect_seen(version.xmax, version.cmax))
+    Explanation { visible: verdict.visible(), reason }
+}
+
+/// `created by T5 (committed before the snapshot)`, `deleted by this transaction (command 2)`.
+fn describe_write(
+    verb: &str,
+    txn: TxnId,
+    sight: WriteSight,
+    reader: Reader<'_>,
+    status: &impl Fn(TxnId) -> TxnStatus,
+) -> String {
+    let why = match sight {
+        WriteSight::Own { command, seen: true } => return format!("{verb} by this transaction (command {command})"),
+        WriteSight::Own { command, seen: false } => {
+            let next = command.saturating_add(1);
+            return format!("{verb} by this transaction (command {command}, seen from command {next} on)");
+        }
+        WriteSight::Included(TxnStatus::Committed(_)) if reader.snapshot.is_latest() => "committed",
+        WriteSight::Included(TxnStatus::Committed(_)) => "committed before the snapshot",
+        WriteSight::Included(TxnStatus::InProgress) => "still running",
+        WriteSight::Included(TxnStatus::Aborted) => "aborted",
+        // Only the wording depends on this lookup: the writer is outside the snapshot whatever
+        // became of it.
+        WriteSight::Excluded => match status(txn) {
+            TxnStatus::InProgress => "still running: not in the snapshot",
+            TxnStatus::Committed(_) => "committed after the snapshot",
+            TxnStatus::Aborted => "aborted",
+        },
+    };
+    format!("{verb} by T{txn} ({why})")
 }
 
 #[cfg(test)]
@@ -151,9 +274,94 @@ mod tests {
             let xmax = if deleter >= n { NO_TXN } else { id(deleter) };
             let version = Version { xmin, xmax, cmin, cmax, data: Arc::from(vec![Value::Null]) };
             let reader = Reader { me: id(me), cid, snapshot: &snapshot };
-            let got = is_visible(&version, reader, |t| status_at(&h, read_time, t));
+            let status = |t| status_at(&h, read_time, t);
+            let got = is_visible(&version, reader, status);
             prop_assert_eq!(got, brute_force(&h, snapshot_time, me, cid, &version));
+            // The explanation gives the same verdict, and names the creator and, when the
+            // creation is seen and the version deleted, the deleter.
+            let explanation = explain(&version, reader, status);
+            prop_assert_eq!(explanation.visible, got);
+            let name = |t: TxnId| if t == id(me) { "this transaction".to_string() } else { format!("T{t}") };
+            let created_by = format!("created by {}", name(xmin));
+            prop_assert!(explanation.reason.starts_with(&created_by), "{}", explanation.reason);
+            let creation_seen = judge(&version, reader, &status).creation.seen();
+            if creation_seen && xmax != NO_TXN {
+                let deleted_by = format!("deleted by {}", name(xmax));
+                prop_assert!(explanation.reason.contains(&deleted_by), "{}", explanation.reason);
+            }
+            if !creation_seen {
+                prop_assert!(!explanation.reason.contains("deleted"), "{}", explanation.reason);
+            }
         }
+    }
+
+    fn version(xmin: u64, cmin: u32, xmax: u64, cmax: u32) -> Version {
+        Version { xmin: TxnId(xmin), xmax: TxnId(xmax), cmin, cmax, data: Arc::from(vec![]) }
+    }
+
+    /// T2 and T4 committed before the snapshot of T7, T6 committed after it, T8 still runs,
+    /// T5 aborted.
+    fn statuses(t: TxnId) -> TxnStatus {
+        match t.0 {
+            5 => TxnStatus::Aborted,
+            8 => TxnStatus::InProgress,
+            n => TxnStatus::Committed(n),
+        }
+    }
+
+    #[test]
+    fn explanations_name_the_rule_that_decided() {
+        let snapshot = Snapshot { xmin: TxnId(6), xmax: TxnId(9), running: vec![TxnId(6), TxnId(7), TxnId(8)] };
+        let reader = Reader { me: TxnId(7), cid: 3, snapshot: &snapshot };
+        let t2 = "created by T2 (committed before the snapshot)";
+        let cases = [
+            (version(2, 0, 0, 0), true, format!("{t2}, not deleted")),
+            (version(8, 0, 0, 0), false, "created by T8 (still running: not in the snapshot)".into()),
+            (version(6, 0, 0, 0), false, "created by T6 (committed after the snapshot)".into()),
+            (version(2, 0, 4, 0), false, format!("{t2}, deleted by T4 (committed before the snapshot)")),
+            (
+                version(7, 2, 6, 0),
+                true,
+                "created by this transaction (command 2), deleted by T6 (committed after the snapshot): still visible"
+                    .into(),
+            ),
+            (
+                version(2, 0, 8, 0),
+                true,
+                format!("{t2}, deleted by T8 (still running: not in the snapshot): still visible"),
+            ),
+            (version(2, 0, 7, 2), false, format!("{t2}, deleted by this transaction (command 2)")),
+            (version(7, 3, 0, 0), false, "created by this transaction (command 3, seen from command 4 on)".into()),
+        ];
+        for (v, visible, reason) in cases {
+            let explanation = explain(&v, reader, statuses);
+            assert_eq!(explanation, Explanation { visible, reason });
+            assert_eq!(is_visible(&v, reader, statuses), visible);
+        }
+        // An aborted writer: excluded here (it ran when the snapshot was taken)...
+        let running_then = Snapshot { xmin: TxnId(5), xmax: TxnId(9), running: vec![TxnId(5), TxnId(7)] };
+        let reader = Reader { me: TxnId(7), cid: 1, snapshot: &running_then };
+        assert_eq!(explain(&version(5, 0, 0, 0), reader, statuses).reason, "created by T5 (aborted)");
+        // ... or included (it had ended).
+        let ended = Snapshot { xmin: TxnId(7), xmax: TxnId(9), running: vec![TxnId(7)] };
+        let reader = Reader { me: TxnId(7), cid: 1, snapshot: &ended };
+        let deleted_by_aborted = explain(&version(2, 0, 5, 0), reader, statuses);
+        assert_eq!(
+            deleted_by_aborted,
+            Explanation {
+                visible: true,
+                reason: "created by T2 (committed before the snapshot), deleted by T5 (aborted): still visible".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_locking_reader_sees_the_latest_committed_versions() {
+        let reader = Reader { me: TxnId(7), cid: 1, snapshot: &Snapshot::LATEST };
+        let explanation = explain(&version(6, 0, 0, 0), reader, statuses);
+        assert_eq!(explanation, Explanation { visible: true, reason: "created by T6 (committed), not deleted".into() });
+        let explanation = explain(&version(8, 0, 0, 0), reader, statuses);
+        assert_eq!(explanation, Explanation { visible: false, reason: "created by T8 (still running)".into() });
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub(crate) fn delete(ex: &Executor<'_>, plan: &DeletePlan) -> Result<Output> {
     let filter = plan.filter.as_ref();
     let mut written = Written::new(plan.returning.as_ref());
     for candidate in candidates(ex, &plan.table, &plan.access, filter, &scope)? {
+        ex.txn.check_interrupt()?;
         let Some(current) = lock_and_recheck(ex.txn, table, &candidate, RowLockMode::Update, false, filter, &scope)?
         else {
             continue;

@@ -23,6 +23,7 @@ pub(crate) fn insert(ex: &Executor<'_>, plan: &InsertPlan) -> Result<Output> {
     let scope = ex.scope(None);
     let mut written = Written::new(plan.returning.as_ref());
     let mut write = |values: Vec<Value>| -> Result<()> {
+        ex.txn.check_interrupt()?;
         let inserted = ex.txn.insert(table, coerce_row(schema, values)?)?;
         written.record(&scope, &inserted)
     };

@@ -9,16 +9,21 @@
 //! The output row is the left row followed by the right row. A LEFT join emits a left row
 //! that matched nothing once, padded with `right_width` NULLs. The ON condition keeps a pair
 //! only when TRUE.
+//!
+//! The loop over pairs may run long without reading a new batch from any scan (a cross join
+//! of two small tables is rows × rows pairs), so it checks the statement's interrupt once per
+//! pair tried: one relaxed load next to building the pair's row.
 
 use crate::error::Result;
 use crate::sql::ast::JoinKind;
 use crate::sql::plan::Expr;
+use crate::txn::Interrupt;
 use crate::types::{Row, Value};
 
 use super::expr::Scope;
 use super::RowIter;
 
-/// Joins `left` with `right`.
+/// Joins `left` with `right`; stops with 57014 once `interrupt` is requested.
 pub(crate) fn nested_loop<'e>(
     left: RowIter<'e>,
     right: RowIter<'e>,
@@ -26,8 +31,10 @@ pub(crate) fn nested_loop<'e>(
     on: Option<&'e Expr>,
     right_width: usize,
     scope: Scope<'e>,
+    interrupt: &'e Interrupt,
 ) -> RowIter<'e> {
     Box::new(NestedLoop {
+        interrupt,
         left,
         right: Right::Pending(right),
         kind,
@@ -46,6 +53,7 @@ enum Right<'e> {
 }
 
 struct NestedLoop<'e> {
+    interrupt: &'e Interrupt,
     left: RowIter<'e>,
     right: Right<'e>,
     kind: JoinKind,
@@ -97,6 +105,7 @@ impl NestedLoop<'_> {
                 }
                 continue;
             };
+            self.interrupt.check()?;
             self.position += 1;
             let mut row = Vec::with_capacity(left.len() + right.len());
             row.extend_from_slice(&left);
@@ -134,7 +143,7 @@ mod tests {
     use crate::sql::execute::test_support::{bin, col, collect, int_rows, iter, scope};
 
     fn join(kind: JoinKind, on: Option<&Expr>, left: Vec<Row>, right: Vec<Row>) -> Result<Vec<Row>> {
-        collect(nested_loop(iter(left), iter(right), kind, on, 2, scope(&[])))
+        collect(nested_loop(iter(left), iter(right), kind, on, 2, scope(&[]), &Interrupt::default()))
     }
 
     #[test]
@@ -162,12 +171,25 @@ mod tests {
 
     #[test]
     fn empty_left_never_runs_right_and_errors_stop() {
+        let interrupt = Interrupt::default();
         let failing: RowIter<'static> = Box::new(std::iter::once(Err(crate::Error::DivisionByZero)));
-        let rows = collect(nested_loop(iter(vec![]), failing, JoinKind::Inner, None, 1, scope(&[])));
+        let rows = collect(nested_loop(iter(vec![]), failing, JoinKind::Inner, None, 1, scope(&[]), &interrupt));
         assert_eq!(rows.unwrap(), Vec::<Row>::new());
         let failing: RowIter<'static> = Box::new(std::iter::once(Err(crate::Error::DivisionByZero)));
-        let mut it = nested_loop(iter(int_rows(&[&[Some(1)]])), failing, JoinKind::Inner, None, 1, scope(&[]));
+        let left = iter(int_rows(&[&[Some(1)]]));
+        let mut it = nested_loop(left, failing, JoinKind::Inner, None, 1, scope(&[]), &interrupt);
         assert_eq!(it.next(), Some(Err(crate::Error::DivisionByZero)));
+        assert_eq!(it.next(), None);
+    }
+
+    #[test]
+    fn an_interrupt_stops_the_loop_between_pairs() {
+        let interrupt = Interrupt::default();
+        let rows = int_rows(&[&[Some(1)], &[Some(2)], &[Some(3)]]);
+        let mut it = nested_loop(iter(rows.clone()), iter(rows), JoinKind::Cross, None, 1, scope(&[]), &interrupt);
+        assert_eq!(it.next(), Some(Ok(int_rows(&[&[Some(1), Some(1)]]).remove(0))));
+        interrupt.request();
+        assert_eq!(it.next(), Some(Err(crate::Error::QueryCanceled)));
         assert_eq!(it.next(), None);
     }
 }

@@ -31,6 +31,15 @@
 //! `update.rs` (the Halloween problem) and `lock_rows.rs` (the EvalPlanQual re-check of a row
 //! changed concurrently under READ COMMITTED).
 //!
+//! ## Cancellation
+//! A statement stops with 57014 once its session's interrupt is requested (`txn::interrupt`).
+//! Every loop whose length depends on the data checks it: scans once per batch and locking
+//! scans once per step (in `txn::read`), the nested-loop join once per pair it tries (it can
+//! run long on buffered rows without pulling any batch), and INSERT, UPDATE and DELETE once per
+//! row they write. Everything else consumes one of those (filter, project, sort, aggregate,
+//! distinct, limit, subqueries) or is bounded by the statement's text (VALUES). The error
+//! travels like any other: the connection undoes the statement.
+//!
 //! ## Text typed at run time
 //! Values carry no "unknown literal" type: where PostgreSQL would type a quoted literal from
 //! its context before running (`id = '7'`, `INSERT INTO t(n) VALUES ('7')`, `1 + '2'`), the

@@ -73,7 +73,7 @@ impl<'a> Executor<'a> {
             }
             Node::NestedLoopJoin { left, right, kind, on, right_width } => {
                 let (left, right) = (self.start(left, outer)?, self.start(right, outer)?);
-                join::nested_loop(left, right, *kind, on.as_ref(), *right_width, scope)
+                join::nested_loop(left, right, *kind, on.as_ref(), *right_width, scope, self.txn.interrupt())
             }
             Node::Aggregate { input, group_by, aggregates } => {
                 aggregate::aggregate(self.start(input, outer)?, group_by, aggregates, scope)?
