@@ -1,4 +1,5 @@
-//! What the introspection commands show: `\sessions`, `\locks`, `\graph`, `\why`, `\d`, `\dt`.
+//! What the introspection commands show: `\sessions`, `\locks`, `\graph`, `\why`,
+//! `\versions`, `\d`, `\dt`.
 //!
 //! Each function here turns what the engine reports (sessions, the lock manager's grants and
 //! queues, the SSI tracker's rw-edges, an error's conflict or deadlock) into a table (a
@@ -12,7 +13,7 @@ use std::fmt::Write;
 use isolde::error::{ConflictRule, EdgeKind};
 use isolde::txn::{HeldLock, LockWait};
 use isolde::types::TableSchema;
-use isolde::{Error, StatementResult, TxnId, Value};
+use isolde::{Error, StatementResult, TxnId, Value, VersionsReport};
 
 use crate::output::aligned_table;
 
@@ -199,6 +200,29 @@ fn rule_in_words(rule: ConflictRule) -> &'static str {
         }
         ConflictRule::ReadOnlyAnomaly => "read-only anomaly: Tout committed before the read-only Tin took its snapshot",
     }
+}
+
+/// `\versions TABLE`: a line saying whose view it is, and the table of versions.
+pub fn versions(report: &VersionsReport, session: &str, name: Namer) -> (String, StatementResult) {
+    let head = format!("Versions of {}, as session {session} sees them: {}\n", report.table, report.snapshot);
+    let mut columns = vec!["row", "xmin", "xmax"];
+    columns.extend(report.columns.iter().map(String::as_str));
+    columns.extend(["visible", "why"]);
+    let rows = report
+        .versions
+        .iter()
+        .map(|v| {
+            let mut row = vec![
+                Value::text(&v.key),
+                Value::text(name(v.xmin)),
+                v.xmax.map_or(Value::Null, |t| Value::text(name(t))),
+            ];
+            row.extend(v.values.iter().cloned());
+            row.extend([Value::Boolean(v.visible), Value::text(&v.reason)]);
+            row
+        })
+        .collect();
+    (head, table("\\versions", &columns, rows))
 }
 
 /// `\dt`: the table names.

@@ -25,7 +25,9 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use isolde::{Connection, Database, Error, IsolationLevel, SessionHandle, SessionInfo, StatementResult, TxnId};
+use isolde::{
+    Connection, Database, Error, IsolationLevel, SessionHandle, SessionInfo, StatementResult, TxnId, VersionsReport,
+};
 use parking_lot::Mutex;
 
 /// How long the settling loop sleeps between two looks at the sessions.
@@ -38,6 +40,8 @@ pub enum Task {
     Sql(String),
     /// Set the session's default isolation level (`\session NAME LEVEL`).
     SetLevel(IsolationLevel),
+    /// Every version of a table's rows, judged by the session's reader (`\versions TABLE`).
+    Versions(String),
 }
 
 impl Task {
@@ -46,6 +50,7 @@ impl Task {
         match self {
             Task::Sql(sql) => sql,
             Task::SetLevel(_) => "\\session",
+            Task::Versions(_) => "\\versions",
         }
     }
 }
@@ -55,6 +60,7 @@ impl Task {
 pub enum Reply {
     Sql(Result<StatementResult, Error>),
     Done(Result<(), Error>),
+    Versions(Result<VersionsReport, Error>),
 }
 
 /// A finished task.
@@ -83,6 +89,13 @@ pub struct Waiting {
 pub enum Event {
     Finished(Finished),
     Waiting(Waiting),
+}
+
+/// What one settle saw, and whether it cancelled running tasks on an interrupt.
+#[derive(Debug)]
+pub struct Settled {
+    pub events: Vec<Event>,
+    pub interrupted: bool,
 }
 
 type Printer = Box<dyn FnMut(Finished) + Send>;
@@ -205,8 +218,9 @@ impl Sessions {
     /// happened: newly finished and newly waiting tasks in session-name order, then tasks that
     /// had been waiting and finished since (also in session-name order). `interrupt`, when
     /// set, cancels every task still running (Ctrl-C); it is cleared then.
-    pub fn settle(&mut self, interrupt: &AtomicBool) -> Vec<Event> {
+    pub fn settle(&mut self, interrupt: &AtomicBool) -> Settled {
         let mut events = Vec::new();
+        let mut interrupted = false;
         self.hub.lock().settling = true;
         loop {
             let mut hub = self.hub.lock();
@@ -237,10 +251,11 @@ impl Sessions {
                 resumed.sort_by(|a, b| a.session.cmp(&b.session));
                 let mut all: Vec<Event> = events.into_iter().map(|(_, e)| e).collect();
                 all.extend(resumed.into_iter().map(Event::Finished));
-                return all;
+                return Settled { events: all, interrupted };
             }
             drop(hub);
             if interrupt.swap(false, Ordering::SeqCst) {
+                interrupted = true;
                 self.cancel_running();
             }
             std::thread::sleep(POLL);
@@ -309,6 +324,7 @@ fn run(conn: &Connection, task: &Task) -> Reply {
     match task {
         Task::Sql(sql) => Reply::Sql(conn.run(sql)),
         Task::SetLevel(level) => Reply::Done(conn.set_default_isolation(*level)),
+        Task::Versions(table) => Reply::Versions(conn.inspect_versions(table)),
     }
 }
 
@@ -335,7 +351,7 @@ mod tests {
 
     fn sql(sessions: &mut Sessions, name: &str, text: &str) -> Vec<Event> {
         sessions.submit(name, Task::Sql(text.into())).expect("idle session");
-        sessions.settle(&AtomicBool::new(false))
+        sessions.settle(&AtomicBool::new(false)).events
     }
 
     fn tag(event: &Event) -> String {
@@ -347,6 +363,7 @@ mod tests {
                 format!("{session}: {}", e.sqlstate())
             }
             Event::Finished(Finished { session, reply: Reply::Done(Ok(())), .. }) => format!("{session}: done"),
+            Event::Finished(Finished { session, reply: Reply::Versions(_), .. }) => format!("{session}: versions"),
             Event::Waiting(w) => format!("{}: waiting for {} ({})", w.session, w.blockers.join(", "), w.what),
         }
     }
@@ -386,7 +403,7 @@ mod tests {
         s.submit("t1", Task::Sql("ROLLBACK".into())).unwrap();
         let line = seen.recv_timeout(Duration::from_secs(20)).expect("the printer hears of t2");
         assert_eq!(line, "t2: INSERT 0 1 (resumed)");
-        assert_eq!(tags(&s.settle(&AtomicBool::new(false))), ["t1: ROLLBACK"]);
+        assert_eq!(tags(&s.settle(&AtomicBool::new(false)).events), ["t1: ROLLBACK"]);
     }
 
     #[test]
@@ -399,7 +416,7 @@ mod tests {
         s.cancel("t2");
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
         let events = loop {
-            let events = s.settle(&AtomicBool::new(false));
+            let events = s.settle(&AtomicBool::new(false)).events;
             if !events.is_empty() || std::time::Instant::now() > deadline {
                 break events;
             }

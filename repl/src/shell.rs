@@ -31,7 +31,7 @@ use crate::commands::{self, Command};
 use crate::introspect::{self, Graphs, SessionRow};
 use crate::lexer::{is_complete, split_statements};
 use crate::output::{Context, Mode, Origin, Rendered, Wait};
-use crate::sessions::{Event, Finished, Reply, Sessions, Task};
+use crate::sessions::{Event, Finished, Reply, Sessions, Settled, Task};
 
 /// The session statements run on until `\session` switches.
 pub const FIRST_SESSION: &str = "main";
@@ -64,6 +64,8 @@ pub struct Shell<W: Write, E: Write> {
     seen: BTreeMap<TxnId, String>,
     /// Set by a Ctrl-C handler: cancel the statements the shell is waiting for.
     interrupt: Arc<AtomicBool>,
+    /// A Ctrl-C cancelled a statement: the rest of the current input is skipped.
+    stop_input: bool,
 }
 
 impl<W: Write, E: Write> Shell<W, E> {
@@ -82,6 +84,7 @@ impl<W: Write, E: Write> Shell<W, E> {
             include_depth: 0,
             seen: BTreeMap::new(),
             interrupt: Arc::default(),
+            stop_input: false,
         }
     }
 
@@ -117,7 +120,7 @@ impl<W: Write, E: Write> Shell<W, E> {
             let rendered = {
                 let mut shared = shared.lock();
                 remember_abort(&mut shared.aborts, &finished);
-                render_finished(shared.mode, &finished, true, None)
+                render_finished(shared.mode, &finished, true, None, &|t| format!("T{t}"))
             };
             print(rendered.into_iter().map(|r| r.stdout + &r.stderr).collect());
         }));
@@ -152,10 +155,13 @@ impl<W: Write, E: Write> Shell<W, E> {
     /// `<stdin>`) for diagnostics, `None` for `-c` and interactive input. Fails only if the
     /// output cannot be written.
     pub fn run_script(&mut self, script: &str, source: Option<&str>) -> io::Result<()> {
+        if self.include_depth == 0 {
+            self.stop_input = false;
+        }
         let mut buffer = String::new();
         let mut buffer_line = 1;
         for (index, line) in script.lines().enumerate() {
-            if self.quit {
+            if self.quit || self.stop_input {
                 return Ok(());
             }
             let trimmed = line.trim_start();
@@ -174,7 +180,7 @@ impl<W: Write, E: Write> Shell<W, E> {
                 buffer.clear();
             }
         }
-        if !buffer.trim().is_empty() && !self.quit {
+        if !buffer.trim().is_empty() && !self.quit && !self.stop_input {
             self.run_statements(&buffer, source, buffer_line)?;
         }
         Ok(())
@@ -200,7 +206,7 @@ impl<W: Write, E: Write> Shell<W, E> {
         // (line where the last labeled statement ended, its session)
         let mut label: Option<(usize, String)> = None;
         for statement in split_statements(text) {
-            if self.quit {
+            if self.quit || self.stop_input {
                 break;
             }
             let line = first_line + statement.line - 1;
@@ -238,7 +244,9 @@ impl<W: Write, E: Write> Shell<W, E> {
     /// Settles the sessions and prints every event; `stepped` is the session whose step this
     /// is, with the step's origin and start time (for `\timing`).
     fn settle_and_print(&mut self, stepped: Option<(&str, Option<Origin>, Instant)>) -> io::Result<()> {
-        let events = self.sessions.settle(&self.interrupt);
+        let Settled { events, interrupted } = self.sessions.settle(&self.interrupt);
+        // Ctrl-C also drops the rest of the input, as psql does.
+        self.stop_input |= interrupted;
         let elapsed = stepped.map(|(_, _, started)| started.elapsed());
         self.remember_transactions();
         let labeled = self.sessions.names().len() > 1;
@@ -253,7 +261,7 @@ impl<W: Write, E: Write> Shell<W, E> {
                     let rendered = {
                         let mut shared = self.shared.lock();
                         remember_abort(&mut shared.aborts, &finished);
-                        render_finished(mode, &finished, labeled, origin)
+                        render_finished(mode, &finished, labeled, origin, &|t| self.name(t))
                     };
                     for part in rendered {
                         self.write(part)?;
@@ -327,9 +335,12 @@ impl<W: Write, E: Write> Shell<W, E> {
                 self.sessions.cancel(&name);
                 self.settle_and_print(None)
             }
-            Command::Versions(_) => {
-                self.failed = true;
-                self.shell_error("\\versions is not available yet")
+            Command::Versions(table) => {
+                if self.sessions.submit(&current, Task::Versions(table)).is_err() {
+                    self.failed = true;
+                    return self.shell_error(&format!("session {current} is waiting; \\versions needs its reader"));
+                }
+                self.settle_and_print(Some((&current, None, Instant::now())))
             }
             Command::Locks => {
                 self.remember_transactions();
@@ -479,7 +490,7 @@ impl<W: Write, E: Write> Shell<W, E> {
 }
 
 fn is_error(reply: &Reply) -> bool {
-    matches!(reply, Reply::Sql(Err(_)) | Reply::Done(Err(_)))
+    matches!(reply, Reply::Sql(Err(_)) | Reply::Done(Err(_)) | Reply::Versions(Err(_)))
 }
 
 /// Keeps a session's serialization failure or deadlock for `\why`.
@@ -492,7 +503,13 @@ fn remember_abort(aborts: &mut BTreeMap<String, Error>, finished: &Finished) {
 }
 
 /// The output of a finished task, in order: its notices, then its result or error.
-fn render_finished(mode: Mode, finished: &Finished, labeled: bool, origin: Option<Origin>) -> Vec<Rendered> {
+fn render_finished(
+    mode: Mode,
+    finished: &Finished,
+    labeled: bool,
+    origin: Option<Origin>,
+    name: introspect::Namer,
+) -> Vec<Rendered> {
     let context =
         Context { origin, labeled, resumed: finished.resumed, ..Context::new(&finished.session, finished.task.text()) };
     match &finished.reply {
@@ -501,8 +518,15 @@ fn render_finished(mode: Mode, finished: &Finished, labeled: bool, origin: Optio
             out.push(mode.result(&context, result));
             out
         }
-        Reply::Sql(Err(error)) | Reply::Done(Err(error)) => vec![mode.error(&context, error)],
+        Reply::Sql(Err(error)) | Reply::Done(Err(error)) | Reply::Versions(Err(error)) => {
+            vec![mode.error(&context, error)]
+        }
         Reply::Done(Ok(())) => Vec::new(),
+        Reply::Versions(Ok(report)) => {
+            let (head, table) = introspect::versions(report, &finished.session, name);
+            let plain = Context { labeled: false, ..context };
+            vec![mode.text(&plain, &head), mode.result(&plain, &table)]
+        }
     }
 }
 

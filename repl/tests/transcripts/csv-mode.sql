@@ -8,3 +8,4 @@ b: DELETE FROM t WHERE id = 2;
 \cancel b
 a: COMMIT;
 \dt
+\versions t

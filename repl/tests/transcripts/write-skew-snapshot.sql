@@ -14,4 +14,5 @@ t1: COMMIT;
 t2: COMMIT;
 \session main
 SELECT name, on_call FROM doctors ORDER BY name;
+\versions doctors
 \sessions
