@@ -703,4 +703,13 @@ mod tests {
         assert!(err.contains("t2 (resumed): ERROR:  57014: canceling statement due to user request"), "{err}");
         assert!(failed);
     }
+
+    #[test]
+    fn timing_prints_the_time_of_each_statement() {
+        let (out, _, failed) = run(Mode::Box, "\\timing on\nSELECT 1 AS x;\n\\timing\nSELECT 2 AS y;\n", None);
+        assert!(!failed);
+        assert!(out.starts_with("Timing is on.\n x \n---\n 1\n(1 row)\n\nTime: "), "{out}");
+        assert!(out.contains(" ms\nTiming is off.\n y \n"), "{out}");
+        assert_eq!(out.matches("Time: ").count(), 1, "{out}");
+    }
 }
