@@ -254,8 +254,10 @@ impl Sessions {
                 return Settled { events: all, interrupted };
             }
             drop(hub);
-            if interrupt.swap(false, Ordering::SeqCst) {
-                interrupted = true;
+            // Once interrupted, cancel again at every look: a statement that had not started
+            // when the first cancel came would forget it (the engine clears it at the start).
+            interrupted |= interrupt.swap(false, Ordering::SeqCst);
+            if interrupted {
                 self.cancel_running();
             }
             std::thread::sleep(POLL);

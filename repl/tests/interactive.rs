@@ -124,3 +124,29 @@ fn ctrl_c_at_the_prompt_cancels_the_sessions_waiting_statement() {
     s.send_line("\\q").unwrap();
     s.exp_eof().unwrap();
 }
+
+#[test]
+fn ctrl_c_cancels_a_running_statement_and_the_rest_of_the_input() {
+    let history = history_file("cancel-running");
+    let mut s = shell(&history);
+    s.exp_string("main[SI]=> ").unwrap();
+    s.send_line("CREATE TABLE n (x INTEGER); INSERT INTO n VALUES (1),(2),(3),(4),(5),(6),(7),(8),(9),(10);").unwrap();
+    s.exp_string("INSERT 0 10").unwrap();
+    s.send_line("INSERT INTO n SELECT a.x FROM n a, n b, n c;").unwrap();
+    s.exp_string("INSERT 0 1000").unwrap();
+    s.exp_string("main[SI]=> ").unwrap();
+    // Billions of rows: it runs until cancelled. The statement after it must not run.
+    s.send_line("SELECT count(*) FROM n a, n b, n c, n d; SELECT 'not run' AS skipped;").unwrap();
+    // Ctrl-C must reach the shell after the line editor has given the terminal back (a Ctrl-C
+    // typed while it still reads is an editing key); the shell re-sends the cancel until the
+    // statement stops, so the only timing here is that of a person pressing the key.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    s.send_control('c').unwrap();
+    s.exp_string("57014: canceling statement due to user request").unwrap();
+    s.exp_string("main[SI]=> ").unwrap();
+    s.send_line("SELECT 1 AS after;").unwrap();
+    let shown = s.exp_string("(1 row)").unwrap();
+    assert!(!shown.contains("not run"), "the rest of the input was dropped: {shown}");
+    s.send_line("\\q").unwrap();
+    s.exp_eof().unwrap();
+}
