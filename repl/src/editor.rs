@@ -23,7 +23,6 @@
 
 mod completion;
 mod highlighting;
-mod tokens;
 mod words;
 
 use std::borrow::Cow;

@@ -1,8 +1,11 @@
-//! Splitting SQL text into statements, and deciding whether typed input is complete.
+//! SQL text as tokens, split into statements; whether typed input is complete.
 //!
-//! The shell never parses SQL (the engine does); it only has to find the `;` that end
-//! statements. A `;` ends a statement unless it is inside one of the tokens of PostgreSQL's
-//! lexical syntax that may contain arbitrary text:
+//! The shell never parses SQL (the engine does). It needs two things from the text: the `;`
+//! that end statements (to run scripts and to know when typed input is complete), and the
+//! tokens themselves (for highlighting and completion, in `editor`). Both come from one
+//! tokenizer, [`tokenize`], so that they agree on where strings and comments are. A `;` ends
+//! a statement unless it is inside one of the tokens of PostgreSQL's lexical syntax that may
+//! contain arbitrary text:
 //!
 //! | token                  | example                     | ends at                          |
 //! |------------------------|-----------------------------|----------------------------------|
@@ -19,8 +22,12 @@
 //! the closing parenthesis); the engine then reports the syntax error, which is easier to
 //! understand at a prompt than input that silently never ends.
 //!
-//! The scan works on bytes: every character that matters is ASCII, and in UTF-8 no byte of a
-//! multi-byte character is ASCII, so non-ASCII text passes through untouched.
+//! The tokenizer works on bytes: every character that matters is ASCII, and in UTF-8 no byte of
+//! a multi-byte character is ASCII, so non-ASCII text passes through untouched. A token that the
+//! text ends inside of (an unterminated string, say) runs to the end of the text and is marked
+//! unterminated: the user is still typing it, or the script is broken.
+
+use std::ops::Range;
 
 /// One statement found in a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,86 +83,110 @@ struct Scan {
 }
 
 fn scan(text: &str) -> Scan {
-    let bytes = text.as_bytes();
     let mut pieces = Vec::new();
     let mut first_token = None;
+    let tokens = tokenize(text);
+    for token in &tokens {
+        match token.kind {
+            TokenKind::Symbol if text.as_bytes()[token.range.start] == b';' => {
+                pieces.push(Piece { first_token: first_token.take(), end: token.range.start });
+            }
+            // Comments belong to no statement, unless the text ends inside one.
+            TokenKind::Comment if token.terminated => {}
+            _ => {
+                first_token.get_or_insert(token.range.start);
+            }
+        }
+    }
+    pieces.push(Piece { first_token, end: text.len() });
+    Scan { pieces, unterminated: tokens.last().is_some_and(|t| !t.terminated) }
+}
+
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A keyword, identifier or number (or a piece of one: `1.5` is `1`, `.`, `5`).
+    Word,
+    /// A string constant: `'...'`, `E'...'` or `$tag$...$tag$`.
+    String,
+    /// `"..."`.
+    QuotedIdentifier,
+    /// `-- ...` (up to the end of the line) or `/* ... */`.
+    Comment,
+    /// Any other single character: punctuation, an operator, the `$` of a parameter `$1`.
+    Symbol,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    /// Where the token is in the text, in bytes.
+    pub range: Range<usize>,
+    /// False when the text ends inside the token (a string, quoted identifier, block comment
+    /// or dollar quote still open).
+    pub terminated: bool,
+}
+
+/// The tokens of `text`, in order; whitespace is not a token.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         let next = bytes.get(i + 1).copied();
-        // Where the token starting at `i` ends (exclusive), or `None` if the input ends first.
-        let end = match b {
-            b';' => {
-                pieces.push(Piece { first_token: first_token.take(), end: i });
-                i += 1;
-                continue;
-            }
+        let (kind, end) = match b {
             _ if b.is_ascii_whitespace() => {
                 i += 1;
                 continue;
             }
             b'-' if next == Some(b'-') => {
-                i = bytes[i..].iter().position(|&c| c == b'\n').map_or(bytes.len(), |n| i + n + 1);
-                continue;
+                (TokenKind::Comment, Some(bytes[i..].iter().position(|&c| c == b'\n').map_or(bytes.len(), |n| i + n)))
             }
-            b'/' if next == Some(b'*') => match block_comment_end(bytes, i) {
-                Some(end) => {
-                    i = end;
-                    continue;
-                }
-                None => None,
+            b'/' if next == Some(b'*') => (TokenKind::Comment, block_comment_end(bytes, i)),
+            b'\'' => (TokenKind::String, quoted_end(bytes, i, b'\'', false)),
+            b'e' | b'E' if next == Some(b'\'') => (TokenKind::String, quoted_end(bytes, i + 1, b'\'', true)),
+            b'"' => (TokenKind::QuotedIdentifier, quoted_end(bytes, i, b'"', false)),
+            b'$' => match dollar_tag_len(bytes, i) {
+                Some(tag_len) => (TokenKind::String, dollar_quote_end(bytes, i, tag_len)),
+                None => (TokenKind::Symbol, Some(i + 1)),
             },
-            b'\'' => quoted_end(bytes, i, b'\'', starts_escape_string(bytes, i)),
-            b'"' => quoted_end(bytes, i, b'"', false),
-            b'$' if !continues_word(bytes, i) => match dollar_tag_len(bytes, i) {
-                Some(tag_len) => dollar_quote_end(bytes, i, tag_len),
-                None => Some(i + 1),
-            },
-            _ => Some(i + 1),
+            // `$` may continue a word (`a$b`) but not start one.
+            _ if is_word_byte(b) => (
+                TokenKind::Word,
+                Some(bytes[i..].iter().position(|&c| !is_word_byte(c)).map_or(bytes.len(), |n| i + n)),
+            ),
+            _ => (TokenKind::Symbol, Some(i + 1)),
         };
-        first_token.get_or_insert(i);
-        match end {
-            Some(end) => i = end,
-            None => {
-                pieces.push(Piece { first_token, end: bytes.len() });
-                return Scan { pieces, unterminated: true };
-            }
-        }
+        let terminated = end.is_some();
+        let end = end.unwrap_or(bytes.len());
+        tokens.push(Token { kind, range: i..end, terminated });
+        i = end;
     }
-    pieces.push(Piece { first_token, end: bytes.len() });
-    Scan { pieces, unterminated: false }
+    tokens
 }
 
-/// Whether `b` can be part of an identifier (ASCII letters, digits, `_`, `$`, and any byte of
-/// a non-ASCII character, which PostgreSQL accepts in identifiers).
+/// Whether `b` can be part of an identifier, keyword or number (ASCII letters, digits, `_`, `$`,
+/// and any byte of a non-ASCII character, as in PostgreSQL).
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || !b.is_ascii()
 }
 
-/// Whether the byte at `i` continues an identifier, keyword or number that started before it.
-fn continues_word(bytes: &[u8], i: usize) -> bool {
-    i > 0 && is_word_byte(bytes[i - 1])
-}
-
-/// Whether the `'` at `i` opens an escape string constant, `E'...'` (where `\'` is a quote).
-fn starts_escape_string(bytes: &[u8], i: usize) -> bool {
-    i > 0 && matches!(bytes[i - 1], b'e' | b'E') && !continues_word(bytes, i - 1)
-}
-
-/// The end (exclusive) of the quoted token opening with `quote` at `start`; a doubled quote is
-/// a quote inside the token, and with `backslash_escapes` so is a quote after a `\`.
+/// The end (exclusive) of the token opening with `quote` at `start`, if the text has it; a
+/// doubled quote is a quote inside the token, and with `backslash_escapes` so is `\'`.
 fn quoted_end(bytes: &[u8], start: usize, quote: u8, backslash_escapes: bool) -> Option<usize> {
     let mut i = start + 1;
     while i < bytes.len() {
         let b = bytes[i];
-        if backslash_escapes && b == b'\\' {
+        let escaped = backslash_escapes && b == b'\\';
+        let doubled_quote = b == quote && bytes.get(i + 1) == Some(&quote);
+        if escaped || doubled_quote {
             i += 2;
         } else if b == quote {
-            if bytes.get(i + 1) == Some(&quote) {
-                i += 2;
-            } else {
-                return Some(i + 1);
-            }
+            return Some(i + 1);
         } else {
             i += 1;
         }
@@ -163,7 +194,8 @@ fn quoted_end(bytes: &[u8], start: usize, quote: u8, backslash_escapes: bool) ->
     None
 }
 
-/// The end (exclusive) of the block comment opening at `start`, counting nested comments.
+/// The end (exclusive) of the block comment opening at `start`, counting nested comments, if
+/// the text has it.
 fn block_comment_end(bytes: &[u8], start: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = start;
@@ -186,9 +218,8 @@ fn block_comment_end(bytes: &[u8], start: usize) -> Option<usize> {
     None
 }
 
-/// If a dollar-quote delimiter `$tag$` starts at `start`, its length in bytes. The tag is empty
-/// or an identifier that does not start with a digit (PostgreSQL's `dolqdelim`); `$1` is a
-/// parameter.
+/// If a dollar-quote delimiter `$tag$` starts at `start`, its length in bytes: the tag is empty
+/// or an identifier not starting with a digit (`$1` is a parameter).
 fn dollar_tag_len(bytes: &[u8], start: usize) -> Option<usize> {
     let tag = &bytes[start + 1..];
     let tag_end = tag.iter().position(|&b| !(is_word_byte(b) && b != b'$')).unwrap_or(tag.len());
@@ -197,15 +228,11 @@ fn dollar_tag_len(bytes: &[u8], start: usize) -> Option<usize> {
 }
 
 /// The end (exclusive) of the dollar-quoted string whose opening delimiter is the `tag_len`
-/// bytes at `start`.
+/// bytes at `start`, if the text has it.
 fn dollar_quote_end(bytes: &[u8], start: usize, tag_len: usize) -> Option<usize> {
     let delimiter = &bytes[start..start + tag_len];
     let body = start + tag_len;
     bytes[body..].windows(tag_len).position(|w| w == delimiter).map(|n| body + n + tag_len)
-}
-
-fn count_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 #[cfg(test)]
@@ -388,5 +415,82 @@ mod tests {
         assert!(!is_complete("/* open"));
         assert!(!is_complete("SELECT $$ open;"));
         assert!(!is_complete("SELECT $t$ open; $t;"));
+    }
+
+    /// The tokenizer alone.
+    mod tokenizer {
+        use super::super::*;
+        use TokenKind::*;
+
+        /// Each token as its kind and text.
+        fn tokens(text: &str) -> Vec<(TokenKind, &str)> {
+            tokenize(text).into_iter().map(|t| (t.kind, &text[t.range])).collect()
+        }
+
+        #[test]
+        fn words_symbols_and_whitespace() {
+            assert_eq!(
+                tokens("SELECT a$b, 1.5\n FROM t;"),
+                vec![
+                    (Word, "SELECT"),
+                    (Word, "a$b"),
+                    (Symbol, ","),
+                    (Word, "1"),
+                    (Symbol, "."),
+                    (Word, "5"),
+                    (Word, "FROM"),
+                    (Word, "t"),
+                    (Symbol, ";"),
+                ]
+            );
+            assert_eq!(tokens("x::int"), [(Word, "x"), (Symbol, ":"), (Symbol, ":"), (Word, "int")]);
+            assert!(tokens("  \n ").is_empty());
+        }
+
+        #[test]
+        fn strings() {
+            assert_eq!(tokens("'it''s; ok' x"), [(String, "'it''s; ok'"), (Word, "x")]);
+            assert_eq!(tokens(r"E'it\'s' e'\\' x"), [(String, r"E'it\'s'"), (String, r"e'\\'"), (Word, "x")]);
+            // `E` at the end of a word is not an escape-string prefix.
+            assert_eq!(tokens(r"name'\' x"), [(Word, "name"), (String, r"'\'"), (Word, "x")]);
+            assert_eq!(tokens("'open; select"), [(String, "'open; select")]);
+        }
+
+        #[test]
+        fn dollar_quotes_and_parameters() {
+            assert_eq!(tokens("$$a 'b'$$ $fn$ $$ $fn$"), [(String, "$$a 'b'$$"), (String, "$fn$ $$ $fn$")]);
+            assert_eq!(tokens("$1 + x$$"), [(Symbol, "$"), (Word, "1"), (Symbol, "+"), (Word, "x$$")]);
+            assert_eq!(tokens("$t$ open"), [(String, "$t$ open")]);
+        }
+
+        #[test]
+        fn quoted_identifiers() {
+            assert_eq!(tokens(r#""say ""hi""" x"#), [(QuotedIdentifier, r#""say ""hi""""#), (Word, "x")]);
+            assert_eq!(tokens(r#""open"#), [(QuotedIdentifier, r#""open"#)]);
+        }
+
+        #[test]
+        fn comments() {
+            assert_eq!(tokens("a -- b 'c'\nd"), [(Word, "a"), (Comment, "-- b 'c'"), (Word, "d")]);
+            assert_eq!(tokens("a /* b /* c */ d */ e"), [(Word, "a"), (Comment, "/* b /* c */ d */"), (Word, "e")]);
+            assert_eq!(tokens("a /* open"), [(Word, "a"), (Comment, "/* open")]);
+            assert_eq!(tokens("2 - 1"), [(Word, "2"), (Symbol, "-"), (Word, "1")]);
+        }
+
+        #[test]
+        fn non_ascii_text_stays_whole() {
+            assert_eq!(
+                tokens("héllo 'wörld' \"日本\""),
+                [(Word, "héllo"), (String, "'wörld'"), (QuotedIdentifier, "\"日本\"")]
+            );
+        }
+
+        #[test]
+        fn tokens_know_whether_they_are_terminated() {
+            let open: Vec<bool> = tokenize("'a' 'b").iter().map(|t| t.terminated).collect();
+            assert_eq!(open, [true, false]);
+            assert!(tokenize("-- to the end").iter().all(|t| t.terminated));
+            assert!(!tokenize("/* open")[0].terminated);
+        }
     }
 }

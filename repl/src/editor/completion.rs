@@ -25,12 +25,12 @@
 
 use crate::commands::split_label;
 
-use super::tokens::{tokenize, Token, TokenKind};
 use super::words::{
     GRAPH_FORMATS, META_COMMANDS, OUTPUT_MODES, SESSION_LEVELS, SETTINGS, SQL_FUNCTIONS, SQL_KEYWORDS, SQL_PHRASES,
     SWITCH_VALUES,
 };
 use super::{is_meta_command, Vocabulary};
+use crate::lexer::{tokenize, Token, TokenKind};
 
 /// What to complete at the cursor.
 #[derive(Debug)]

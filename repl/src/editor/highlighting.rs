@@ -1,13 +1,13 @@
 //! Coloring SQL input with ANSI escape sequences: keywords bold, strings green, comments dim.
 //!
-//! The coloring follows the [tokens](super::tokens), so a keyword inside a string, a quoted
+//! The coloring follows the [tokens](crate::lexer::tokenize), so a keyword inside a string, a quoted
 //! identifier or a comment is not bold. Escape sequences take no room on the screen, so the
 //! colored text has the display width of the input, as rustyline requires.
 
 use std::borrow::Cow;
 
-use super::tokens::{tokenize, TokenKind};
 use super::words::is_sql_keyword;
+use crate::lexer::{tokenize, TokenKind};
 
 const BOLD: &str = "\x1b[1m";
 const GREEN: &str = "\x1b[32m";

@@ -1,21 +1,19 @@
--- Under two-phase locking the same history blocks: t1's update waits for t2's shared lock,
--- t2's update would wait for t1's: a deadlock, and t2 is the victim.
-CREATE TABLE doctors (name TEXT PRIMARY KEY, on_call BOOLEAN NOT NULL);
-INSERT INTO doctors VALUES ('alice', true), ('bob', true);
-\session t1 two-phase-locking
+-- Two-phase locking with an index: a range read locks the index entries it scanned and the
+-- gaps up to the next key. An insert beyond the next key does not wait; one into the range
+-- does, and resumes when the reader commits.
+CREATE TABLE shifts (id INTEGER PRIMARY KEY, day INTEGER NOT NULL, hours INTEGER NOT NULL);
+CREATE INDEX shifts_day ON shifts (day);
+INSERT INTO shifts VALUES (1, 1, 4), (2, 1, 3), (3, 5, 8);
+\session t1 2pl
 \session t2 2pl
+\session main
 t1: BEGIN;
-t1: SELECT count(*) FROM doctors WHERE on_call;
-t2: BEGIN;
-t2: SELECT count(*) FROM doctors WHERE on_call;
-t1: UPDATE doctors SET on_call = false WHERE name = 'alice';
+t1: SELECT sum(hours) FROM shifts WHERE day = 1;
 \locks
+t2: INSERT INTO shifts VALUES (10, 9, 2);
+t2: INSERT INTO shifts VALUES (11, 1, 5);
 \sessions
 \graph
-t2: UPDATE doctors SET on_call = false WHERE name = 'bob';
-\session t2
-\why
-t2: ROLLBACK;
+\graph dot
 t1: COMMIT;
-\session main
-SELECT name, on_call FROM doctors ORDER BY name;
+SELECT * FROM shifts ORDER BY id;
