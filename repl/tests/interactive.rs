@@ -1,7 +1,8 @@
 //! The interactive shell through a pseudo-terminal (`rexpect`): prompt state, multi-line
 //! entry, completion, a waiting statement that gives the prompt back and resumes, Ctrl-C, the
 //! history file. Every expectation has a time limit, so a bug fails the test instead of
-//! hanging it.
+//! hanging it. Input is sent only once the prompt shows, as a person would type: text typed
+//! while the line editor is not reading can be discarded when it takes the terminal back.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -80,6 +81,7 @@ fn tab_completes_keywords_and_table_names() {
     s.exp_string("accounts").unwrap();
     s.send_line(";").unwrap();
     s.exp_string("(1 row)").unwrap();
+    s.exp_string("main[SI]=> ").unwrap();
     s.send_line("\\q").unwrap();
     s.exp_eof().unwrap();
 }
@@ -91,8 +93,10 @@ fn a_waiting_statement_gives_the_prompt_back_and_its_result_appears_when_it_resu
     s.exp_string("main[SI]=> ").unwrap();
     s.send_line("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER); INSERT INTO t VALUES (1, 0);").unwrap();
     s.exp_string("INSERT 0 1").unwrap();
+    s.exp_string("=> ").unwrap();
     s.send_line("t1: BEGIN; UPDATE t SET v = 1 WHERE id = 1;").unwrap();
     s.exp_string("t1: UPDATE 1").unwrap();
+    s.exp_string("=> ").unwrap();
     s.send_line("t2: UPDATE t SET v = 2 WHERE id = 1;").unwrap();
     s.exp_string("t2: waiting for t1 (X lock on t(id=1))").unwrap();
     // The prompt is back while t2 waits.
@@ -100,6 +104,7 @@ fn a_waiting_statement_gives_the_prompt_back_and_its_result_appears_when_it_resu
     s.send_line("t1: ROLLBACK;").unwrap();
     s.exp_string("t1: ROLLBACK").unwrap();
     s.exp_string("t2 (resumed): UPDATE 1").unwrap();
+    s.exp_string("main[SI]=> ").unwrap();
     s.send_line("\\q").unwrap();
     s.exp_eof().unwrap();
 }
@@ -111,6 +116,7 @@ fn ctrl_c_at_the_prompt_cancels_the_sessions_waiting_statement() {
     s.exp_string("main[SI]=> ").unwrap();
     s.send_line("CREATE TABLE t (id INTEGER PRIMARY KEY); BEGIN; INSERT INTO t VALUES (1);").unwrap();
     s.exp_string("INSERT 0 1").unwrap();
+    s.exp_string("=> ").unwrap();
     s.send_line("\\session t2").unwrap();
     s.exp_string("t2[SI]=> ").unwrap();
     s.send_line("INSERT INTO t VALUES (1);").unwrap();
@@ -119,8 +125,10 @@ fn ctrl_c_at_the_prompt_cancels_the_sessions_waiting_statement() {
     s.send_control('c').unwrap();
     s.exp_string("cancel request sent").unwrap();
     s.exp_string("57014: canceling statement due to user request").unwrap();
+    s.exp_string("=> ").unwrap();
     s.send_line("SELECT 1 AS still_here;").unwrap();
     s.exp_string("still_here").unwrap();
+    s.exp_string("t2[SI]=> ").unwrap();
     s.send_line("\\q").unwrap();
     s.exp_eof().unwrap();
 }
@@ -132,6 +140,7 @@ fn ctrl_c_cancels_a_running_statement_and_the_rest_of_the_input() {
     s.exp_string("main[SI]=> ").unwrap();
     s.send_line("CREATE TABLE n (x INTEGER); INSERT INTO n VALUES (1),(2),(3),(4),(5),(6),(7),(8),(9),(10);").unwrap();
     s.exp_string("INSERT 0 10").unwrap();
+    s.exp_string("=> ").unwrap();
     s.send_line("INSERT INTO n SELECT a.x FROM n a, n b, n c;").unwrap();
     s.exp_string("INSERT 0 1000").unwrap();
     s.exp_string("main[SI]=> ").unwrap();
@@ -147,6 +156,7 @@ fn ctrl_c_cancels_a_running_statement_and_the_rest_of_the_input() {
     s.send_line("SELECT 1 AS after;").unwrap();
     let shown = s.exp_string("(1 row)").unwrap();
     assert!(!shown.contains("not run"), "the rest of the input was dropped: {shown}");
+    s.exp_string("main[SI]=> ").unwrap();
     s.send_line("\\q").unwrap();
     s.exp_eof().unwrap();
 }
