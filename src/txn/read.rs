@@ -113,6 +113,34 @@ impl ScanRange {
     }
 }
 
+/// Transaction statuses for one batch of a scan, remembering the last final one: the rows of a
+/// table were mostly written by few transactions (a bulk load by one), so most lookups repeat
+/// the previous one. Only final statuses (committed, aborted) are remembered: an in-progress
+/// one is looked up again.
+struct StatusMemo<'t> {
+    txn: &'t Transaction,
+    last: std::cell::Cell<Option<(TxnId, TxnStatus)>>,
+}
+
+impl<'t> StatusMemo<'t> {
+    fn new(txn: &'t Transaction) -> Self {
+        StatusMemo { txn, last: std::cell::Cell::new(None) }
+    }
+
+    fn get(&self, t: TxnId) -> TxnStatus {
+        match self.last.get() {
+            Some((id, status)) if id == t => status,
+            _ => {
+                let status = self.txn.status(t);
+                if status != TxnStatus::InProgress {
+                    self.last.set(Some((t, status)));
+                }
+                status
+            }
+        }
+    }
+}
+
 /// The version of `chain` that `reader` sees, if any (newest first: at most one is visible).
 pub(super) fn visible_version<'c>(
     chain: &'c Chain,
@@ -128,11 +156,14 @@ impl Transaction {
         if self.is_serializable() {
             self.ssi_mark_scan(table, None, &range);
         }
+        let schema = table.schema();
+        let exact = if schema.has_hidden_row_id() { None } else { range.exact_key(schema.primary_key.len()) };
         TableScan {
             txn: self,
             table,
             resume: range.start(),
             range,
+            exact,
             buffer: VecDeque::new(),
             done: false,
             locking: None,
@@ -183,6 +214,8 @@ pub struct TableScan<'a> {
     txn: &'a Transaction,
     table: &'a Arc<Table>,
     range: ScanRange,
+    /// The whole primary key when the range is one key: one probe instead of a range walk.
+    exact: Option<Key>,
     resume: Bound<Key>,
     buffer: VecDeque<VisibleRow>,
     done: bool,
@@ -194,24 +227,15 @@ pub struct TableScan<'a> {
 impl TableScan<'_> {
     fn fill(&mut self) -> Result<()> {
         self.txn.check_interrupt()?;
-        let status = |t| self.txn.status(t);
+        let status = StatusMemo::new(self.txn);
+        let status = |t| status.get(t);
         let serializable = self.txn.is_serializable();
         let range = &self.range;
         let (buffer, resume, done) = (&mut self.buffer, &mut self.resume, &mut self.done);
         let mut conflicts = Vec::new();
         self.txn.with_reader(|reader| {
             let data = self.table.read();
-            for (examined, (key, chain)) in data.rows().range((resume.clone(), Bound::Unbounded)).enumerate() {
-                if examined == BATCH {
-                    *resume = Bound::Included(key.clone());
-                    return;
-                }
-                if !range.below_upper(key) {
-                    break;
-                }
-                if !range.above_lower(key) {
-                    continue;
-                }
+            let mut visit = |key: &Key, chain: &Chain| {
                 if serializable {
                     let writers = self.txn.ssi_invisible_writers(chain, reader.snapshot);
                     if !writers.is_empty() {
@@ -221,8 +245,27 @@ impl TableScan<'_> {
                 if let Some(v) = visible_version(chain, reader, &status) {
                     buffer.push_back(VisibleRow::of(key, v));
                 }
-            }
+            };
             *done = true;
+            if let Some(key) = &self.exact {
+                if let Some(chain) = data.chain(key) {
+                    visit(key, chain);
+                }
+                return;
+            }
+            for (examined, (key, chain)) in data.rows().range((resume.clone(), Bound::Unbounded)).enumerate() {
+                if examined == BATCH {
+                    *resume = Bound::Included(key.clone());
+                    *done = false;
+                    return;
+                }
+                if !range.below_upper(key) {
+                    break;
+                }
+                if range.above_lower(key) {
+                    visit(key, chain);
+                }
+            }
         });
         self.txn.ssi_read_conflicts(self.table, conflicts)
     }
@@ -288,7 +331,8 @@ pub struct IndexScan<'a> {
 impl IndexScan<'_> {
     fn fill(&mut self) -> Result<()> {
         self.txn.check_interrupt()?;
-        let status = |t| self.txn.status(t);
+        let status = StatusMemo::new(self.txn);
+        let status = |t| status.get(t);
         let serializable = self.txn.is_serializable();
         let (range, position) = (&self.range, self.index);
         let (buffer, resume, done) = (&mut self.buffer, &mut self.resume, &mut self.done);

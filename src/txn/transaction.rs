@@ -67,6 +67,8 @@ pub struct Transaction {
     ended: Cell<bool>,
     /// Whether the SSI tracker knows this transaction (SERIALIZABLE, snapshot taken).
     in_ssi: Cell<bool>,
+    /// Whether the lock manager knows this transaction; see [`Transaction::enter_lock_manager`].
+    in_lock_manager: Cell<bool>,
     /// The flag that cancels the running statement: the session's, or one nobody raises.
     interrupt: Arc<Interrupt>,
 }
@@ -103,7 +105,6 @@ impl Transaction {
     ) -> Result<Transaction> {
         Self::check_supported(options.level)?;
         let id = engine.manager.begin();
-        engine.locks.begin(id);
         Ok(Transaction {
             engine: engine.clone(),
             id,
@@ -114,8 +115,19 @@ impl Transaction {
             undo: RefCell::new(UndoLog::default()),
             ended: Cell::new(false),
             in_ssi: Cell::new(false),
+            in_lock_manager: Cell::new(false),
             interrupt,
         })
+    }
+
+    /// Registers this transaction with the lock manager (it then holds the lock others wait on
+    /// for its end) before its first write, lock or wait. A transaction that only reads under a
+    /// snapshot never does: no one can wait for it, since only its writes (versions carrying its
+    /// id) and its locks make others wait. Commit and abort release locks only when registered.
+    pub(super) fn enter_lock_manager(&self) {
+        if !self.in_lock_manager.replace(true) {
+            self.engine.locks.begin(self.id);
+        }
     }
 
     pub fn id(&self) -> TxnId {
@@ -250,6 +262,7 @@ impl Transaction {
 
     /// Waits until transaction `other` has ended.
     pub(super) fn wait_for(&self, other: TxnId) -> Result<()> {
+        self.enter_lock_manager();
         self.engine.locks.wait_for_transaction(self.id, other, self.wait_policy(false))
     }
 
@@ -292,7 +305,9 @@ impl Transaction {
             self.ended.set(true);
             self.engine.manager.commit(self.id);
         }
-        self.engine.locks.release_all(self.id);
+        if self.in_lock_manager.get() {
+            self.engine.locks.release_all(self.id);
+        }
         let undo = self.undo.borrow();
         self.engine.vacuum.push(self.id, undo.ended_rows());
         self.engine.vacuum.after_transaction_end(&self.engine);
@@ -313,7 +328,9 @@ impl Transaction {
             self.engine.ssi.aborted(self.id);
         }
         self.undo.borrow_mut().rollback_to(0, self.id);
-        self.engine.locks.release_all(self.id);
+        if self.in_lock_manager.get() {
+            self.engine.locks.release_all(self.id);
+        }
         self.engine.manager.finish_abort(self.id);
         self.engine.vacuum.after_transaction_end(&self.engine);
     }

@@ -85,6 +85,7 @@ impl Transaction {
     }
 
     fn lock(&self, target: LockTarget, mode: LockMode) -> Result<()> {
+        self.enter_lock_manager();
         self.engine.locks.acquire(self.id, target, mode, self.wait_policy(false))
     }
 
@@ -235,6 +236,7 @@ impl Transaction {
             wanted.push((e.record.clone(), LockMode::Exclusive));
         }
         for (target, mode) in wanted {
+            self.enter_lock_manager();
             match self.engine.locks.acquire(self.id, target.clone(), mode, WaitPolicy::NoWait) {
                 Ok(()) => {}
                 Err(Error::LockNotAvailable(_)) => return Ok(Some((target, mode))),

@@ -104,6 +104,7 @@ impl Transaction {
     /// Inserts a row (values in column order, already typed and checked for NOT NULL).
     pub fn insert(&self, table: &Arc<Table>, values: Vec<Value>) -> Result<VisibleRow> {
         self.check_writable("INSERT")?;
+        self.enter_lock_manager();
         let schema = table.schema();
         let data: RowData = values.into();
         loop {
@@ -141,6 +142,7 @@ impl Transaction {
             RowLockMode::Update => (LockMode::Exclusive, LockMode::IntentionExclusive),
             RowLockMode::Share => (LockMode::Shared, LockMode::IntentionShared),
         };
+        self.enter_lock_manager();
         if self.level() == IsolationLevel::TwoPhaseLocking {
             self.engine.locks.acquire(self.id, LockTarget::Table(table.id), table_mode, self.wait_policy(nowait))?;
         }
@@ -199,6 +201,7 @@ impl Transaction {
     /// primary key may change: the row then moves to another chain.
     pub fn update(&self, table: &Arc<Table>, row: &VisibleRow, values: Vec<Value>) -> Result<VisibleRow> {
         self.check_writable("UPDATE")?;
+        self.enter_lock_manager();
         self.ensure_row_locked(table, &row.key)?;
         let schema = table.schema();
         let data: RowData = values.into();
@@ -237,6 +240,7 @@ impl Transaction {
     /// Deletes a locked row.
     pub fn delete(&self, table: &Arc<Table>, row: &VisibleRow) -> Result<()> {
         self.check_writable("DELETE")?;
+        self.enter_lock_manager();
         self.ensure_row_locked(table, &row.key)?;
         let mut rows = table.write();
         self.check_still_current(&rows, row)?;
@@ -290,6 +294,7 @@ impl Transaction {
     /// Takes the X row lock if not held yet (a no-op after `lock_row(Update)`).
     fn ensure_row_locked(&self, table: &Table, key: &Key) -> Result<()> {
         let target = LockTarget::Row { table: table.id, key: key.clone() };
+        self.enter_lock_manager();
         self.engine.locks.acquire(self.id, target, LockMode::Exclusive, self.wait_policy(false))
     }
 

@@ -38,8 +38,12 @@ impl Key {
 }
 
 impl Ord for Key {
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        self.values().cmp(other.values())
+        match (self, other) {
+            (Key::One(a), Key::One(b)) => a.cmp(b),
+            _ => self.values().cmp(other.values()),
+        }
     }
 }
 

@@ -139,7 +139,12 @@ fn compare_int_real(i: i64, r: f64) -> Ordering {
 }
 
 impl Ord for Value {
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
+        // The common case of keys first: two integers.
+        if let (Value::Integer(a), Value::Integer(b)) = (self, other) {
+            return a.cmp(b);
+        }
         match self.class().cmp(&other.class()) {
             Ordering::Equal => {}
             unequal => return unequal,

@@ -37,20 +37,29 @@ pub(crate) fn aggregate<'e>(
     scope: Scope<'e>,
 ) -> Result<RowIter<'e>> {
     let new_states = || aggregates.iter().map(State::new).collect::<Vec<_>>();
-    let mut groups: HashMap<Row, Vec<State>> = HashMap::new();
-    if group_by.is_empty() {
-        groups.insert(Vec::new(), new_states());
-    }
-    for row in input {
-        let row = row?;
-        let key = scope.eval_all(group_by, &row)?;
-        let states = groups.entry(key).or_insert_with(new_states);
+    let accumulate = |states: &mut [State], row: &Row| -> Result<()> {
         for (state, call) in states.iter_mut().zip(aggregates) {
             let value = match &call.arg {
-                Some(arg) => scope.eval(arg, &row)?,
+                Some(arg) => scope.eval(arg, row)?,
                 None => Value::Null,
             };
             state.add(call, value)?;
+        }
+        Ok(())
+    };
+    let mut groups: HashMap<Row, Vec<State>> = HashMap::new();
+    if group_by.is_empty() {
+        // One group: no key to compute or hash per row.
+        let mut states = new_states();
+        for row in input {
+            accumulate(&mut states, &row?)?;
+        }
+        groups.insert(Vec::new(), states);
+    } else {
+        for row in input {
+            let row = row?;
+            let key = scope.eval_all(group_by, &row)?;
+            accumulate(groups.entry(key).or_insert_with(new_states), &row)?;
         }
     }
     let mut groups: Vec<(Row, Vec<State>)> = groups.into_iter().collect();

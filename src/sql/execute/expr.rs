@@ -74,7 +74,9 @@ impl<'e> Scope<'e> {
             }
             Expr::Outer { depth, index } => outer_value(&self.outer, *depth, *index),
             Expr::Literal(v) => Ok(v.clone()),
-            Expr::Parameter(i) => self.params.get(*i).cloned().ok_or(Error::UndefinedParameter(i.saturating_add(1))),
+            Expr::Parameter(i) => {
+                self.params.get(*i).cloned().ok_or_else(|| Error::UndefinedParameter(i.saturating_add(1)))
+            }
             Expr::Unary(op, e) => unary(*op, &self.eval(e, row)?),
             Expr::Binary(BinaryOp::And, l, r) => self.and(l, r, row),
             Expr::Binary(BinaryOp::Or, l, r) => self.or(l, r, row),
