@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use crate::error::{Result, TxnId};
 use crate::storage::{Chain, IndexEntry, RowData, Table, Version};
-use crate::types::Key;
+use crate::types::{Key, Value};
 
 use super::transaction::Transaction;
 use super::two_phase_locking::Step;
@@ -225,13 +225,15 @@ pub struct TableScan<'a> {
 }
 
 impl TableScan<'_> {
-    fn fill(&mut self) -> Result<()> {
+    /// Reads the next batch of chains under the table's read lock, handing each visible version
+    /// to `sink`; `done` once the range is exhausted.
+    fn fill(&mut self, sink: &mut dyn FnMut(&Key, &Version)) -> Result<()> {
         self.txn.check_interrupt()?;
         let status = StatusMemo::new(self.txn);
         let status = |t| status.get(t);
         let serializable = self.txn.is_serializable();
         let range = &self.range;
-        let (buffer, resume, done) = (&mut self.buffer, &mut self.resume, &mut self.done);
+        let (resume, done) = (&mut self.resume, &mut self.done);
         let mut conflicts = Vec::new();
         self.txn.with_reader(|reader| {
             let data = self.table.read();
@@ -243,7 +245,7 @@ impl TableScan<'_> {
                     }
                 }
                 if let Some(v) = visible_version(chain, reader, &status) {
-                    buffer.push_back(VisibleRow::of(key, v));
+                    sink(key, v);
                 }
             };
             *done = true;
@@ -268,6 +270,42 @@ impl TableScan<'_> {
             }
         });
         self.txn.ssi_read_conflicts(self.table, conflicts)
+    }
+
+    /// Hands the values of every row of the scan to `f`, in key order, without copying them
+    /// out of the store: for consumers that only look at values (aggregates). Visibility, SSI
+    /// markers and conflicts, two-phase locking and cancellation are those of iterating the
+    /// scan; `f` runs under the table's read lock (one batch at a time), so it must not call
+    /// into the engine. Stops at the first error, `f`'s or the scan's.
+    pub fn for_each_row(mut self, mut f: impl FnMut(&[Value]) -> Result<()>) -> Result<()> {
+        let batched = match self.txn.level() {
+            IsolationLevel::TwoPhaseLocking => {
+                let whole = self.range.is_whole();
+                self.txn.lock_table_for_scan(self.table, whole)?;
+                self.locking = Some(whole);
+                whole
+            }
+            _ => true,
+        };
+        if !batched {
+            // Row-by-row locking: each row is locked before it is read.
+            for row in self {
+                f(&row?.data)?;
+            }
+            return Ok(());
+        }
+        let mut failed = None;
+        while !self.done {
+            self.fill(&mut |_, version| {
+                if failed.is_none() {
+                    failed = f(&version.data).err();
+                }
+            })?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -295,7 +333,10 @@ impl TableScan<'_> {
 
     fn next_batched(&mut self) -> Option<Result<VisibleRow>> {
         while self.buffer.is_empty() && !self.done {
-            if let Err(e) = self.fill() {
+            let mut buffer = std::mem::take(&mut self.buffer);
+            let filled = self.fill(&mut |key, version| buffer.push_back(VisibleRow::of(key, version)));
+            self.buffer = buffer;
+            if let Err(e) = filled {
                 self.done = true;
                 return Some(Err(e));
             }

@@ -22,12 +22,49 @@ use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, Result};
-use crate::sql::plan::{AggregateCall, AggregateFunction, Expr};
+use crate::sql::plan::{AccessPath, AggregateCall, AggregateFunction, Expr, Node};
+use crate::txn::ScanRange;
 use crate::types::{Row, Value};
 
 use super::compare::type_name;
 use super::expr::Scope;
+use super::node::Executor;
 use super::RowIter;
+
+/// Aggregates without GROUP BY over a whole table read without a filter, when every argument
+/// is a column of the table (`SELECT count(*), sum(k) FROM t`): the values are read where they
+/// are stored, one batch of rows at a time, and no row is built. `None` when the plan is not of
+/// that shape; then [`aggregate`] does the work.
+pub(crate) fn over_table<'e>(
+    ex: &Executor<'_>,
+    input: &Node,
+    group_by: &[Expr],
+    aggregates: &[AggregateCall],
+) -> Result<Option<RowIter<'e>>> {
+    let Node::Scan { table, access: AccessPath::FullScan, filter: None } = input else { return Ok(None) };
+    let width = table.schema.columns.len();
+    let column_or_star = |call: &AggregateCall| match call.arg {
+        None => true,
+        Some(Expr::Column(i)) => i < width,
+        Some(_) => false,
+    };
+    if !group_by.is_empty() || !aggregates.iter().all(column_or_star) {
+        return Ok(None);
+    }
+    let mut states: Vec<State> = aggregates.iter().map(State::new).collect();
+    ex.txn.scan(ex.table(table)?, ScanRange::all()).for_each_row(|values| {
+        for (state, call) in states.iter_mut().zip(aggregates) {
+            let value = match call.arg {
+                Some(Expr::Column(i)) => values[i].clone(),
+                _ => Value::Null,
+            };
+            state.add(call, value)?;
+        }
+        Ok(())
+    })?;
+    let row: Row = states.into_iter().map(State::finish).collect();
+    Ok(Some(Box::new(std::iter::once(Ok(row)))))
+}
 
 /// Groups `input` by `group_by` and computes `aggregates` per group.
 pub(crate) fn aggregate<'e>(

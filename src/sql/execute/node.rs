@@ -76,7 +76,10 @@ impl<'a> Executor<'a> {
                 join::nested_loop(left, right, *kind, on.as_ref(), *right_width, scope, self.txn.interrupt())
             }
             Node::Aggregate { input, group_by, aggregates } => {
-                aggregate::aggregate(self.start(input, outer)?, group_by, aggregates, scope)?
+                match aggregate::over_table(self, input, group_by, aggregates)? {
+                    Some(rows) => rows,
+                    None => aggregate::aggregate(self.start(input, outer)?, group_by, aggregates, scope)?,
+                }
             }
             Node::Sort { input, keys } => sort::sort(self.start(input, outer)?, keys, scope)?,
             Node::Limit { input, limit, offset } => {
