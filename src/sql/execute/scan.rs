@@ -139,14 +139,22 @@ fn bound(bound: &Bound<Vec<Expr>>, types: &[DataType], scope: &Scope<'_>) -> Res
     if exprs.len() > types.len() || exprs.is_empty() {
         return Err(Error::Internal(format!("key bound of {} values over {} key columns", exprs.len(), types.len())));
     }
-    let mut values = Vec::with_capacity(exprs.len());
-    for (expr, &data_type) in exprs.iter().zip(types) {
-        match key_value(scope.eval_const(expr)?, data_type)? {
-            Some(v) => values.push(v),
+    let key = if let [expr] = exprs.as_slice() {
+        // One column, the common case: no vector to build.
+        match key_value(scope.eval_const(expr)?, types[0])? {
+            Some(v) => Key::One(v),
             None => return Ok(None),
         }
-    }
-    let key = Key::from_values(values);
+    } else {
+        let mut values = Vec::with_capacity(exprs.len());
+        for (expr, &data_type) in exprs.iter().zip(types) {
+            match key_value(scope.eval_const(expr)?, data_type)? {
+                Some(v) => values.push(v),
+                None => return Ok(None),
+            }
+        }
+        Key::from_values(values)
+    };
     Ok(Some(match bound {
         Bound::Excluded(_) => Bound::Excluded(key),
         _ => Bound::Included(key),
