@@ -51,6 +51,7 @@
 mod conn;
 mod db;
 pub mod error;
+mod fast_hash;
 mod params;
 mod rows;
 pub mod sql;

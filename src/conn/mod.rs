@@ -42,13 +42,13 @@ mod statement;
 mod transaction;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
 
 use crate::db::Database;
 use crate::error::{Error, Result, TxnId};
+use crate::fast_hash::FastHashMap;
 use crate::params::Params;
 use crate::rows::Rows;
 use crate::sql::ast::{LockStrength, Statement as Ast};
@@ -165,7 +165,7 @@ impl SessionHandle {
 
 struct State {
     session: Session,
-    cache: HashMap<String, Arc<Prepared>>,
+    cache: FastHashMap<String, Arc<Prepared>>,
 }
 
 /// One session. `Send`, not `Sync`: use one connection per thread.
@@ -189,7 +189,7 @@ impl Drop for Connection {
 
 impl Connection {
     pub(crate) fn new(db: Database, shared: Arc<SessionShared>) -> Connection {
-        let state = State { session: Session::new(shared.interrupt.clone()), cache: HashMap::new() };
+        let state = State { session: Session::new(shared.interrupt.clone()), cache: FastHashMap::default() };
         Connection { db, shared, state: RefCell::new(state) }
     }
 

@@ -123,7 +123,7 @@
 //!
 //! ## State, cost, and what runs under the mutex
 //!
-//! One `parking_lot::Mutex` guards a `LockTable`: `HashMap<LockTarget, LockQueue>` plus, per
+//! One `parking_lot::Mutex` guards a `LockTable`: a hash map `LockTarget -> LockQueue` plus, per
 //! transaction, the targets it holds and its current wait. An uncontended acquire is one mutex
 //! lock and one hash insert (plus a push on the holder's list); a granted insert intention on a
 //! gap nobody locked is one hash lookup and leaves nothing behind; `release_all` of a
@@ -140,7 +140,7 @@
 //! * Lock escalation (many record locks of one transaction in one table -> a table lock).
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Instant;
@@ -148,6 +148,7 @@ use std::time::Instant;
 use parking_lot::{Condvar, Mutex};
 
 use crate::error::{Deadlock, Error, TxnId, WaitEdge};
+use crate::fast_hash::FastHashMap;
 use crate::storage::TableId;
 use crate::types::Key;
 
@@ -381,9 +382,9 @@ impl fmt::Debug for LockManager {
 #[derive(Default)]
 struct LockTable {
     /// Targets with at least one holder or waiter.
-    queues: HashMap<LockTarget, LockQueue>,
+    queues: FastHashMap<LockTarget, LockQueue>,
     /// Transactions with at least one lock (their own `Transaction(T)` included) or a wait.
-    txns: HashMap<TxnId, TxnState>,
+    txns: FastHashMap<TxnId, TxnState>,
 }
 
 /// The holders and waiters of one target.

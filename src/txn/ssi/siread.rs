@@ -16,10 +16,11 @@
 //! tracker's one mutex no writer can look in between.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
 use crate::error::TxnId;
+use crate::fast_hash::FastHashMap;
 use crate::storage::TableId;
 use crate::types::Key;
 
@@ -61,16 +62,16 @@ struct RangeMarker {
 #[derive(Debug, Default)]
 struct Held {
     tables: BTreeSet<TableId>,
-    fine: HashMap<TableId, Vec<Fine>>,
+    fine: FastHashMap<TableId, Vec<Fine>>,
 }
 
 /// Every SIREAD marker, indexed both by target (for writers) and by holder (for cleanup).
 #[derive(Debug, Default)]
 pub(super) struct Markers {
-    tables: HashMap<TableId, BTreeSet<TxnId>>,
-    points: HashMap<IndexOf, BTreeMap<Key, BTreeSet<TxnId>>>,
-    ranges: HashMap<IndexOf, Vec<RangeMarker>>,
-    held: HashMap<TxnId, Held>,
+    tables: FastHashMap<TableId, BTreeSet<TxnId>>,
+    points: FastHashMap<IndexOf, BTreeMap<Key, BTreeSet<TxnId>>>,
+    ranges: FastHashMap<IndexOf, Vec<RangeMarker>>,
+    held: FastHashMap<TxnId, Held>,
     count: usize,
 }
 
