@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 
-use crate::conn::{Connection, SessionInfo, SessionShared, Transaction};
+use crate::conn::{Connection, SessionInfo, SessionShared, StatementCache, Transaction};
 use crate::error::{ConflictEdge, Error, Result, TxnId};
 use crate::storage::Catalog;
 use crate::txn::{vacuum, Engine, HeldLock, IsolationLevel, LockWait};
@@ -17,6 +17,10 @@ use crate::types::TableSchema;
 /// How many times [`Database::run_transaction`] tries a transaction that keeps failing with a
 /// retryable error.
 pub const MAX_TRANSACTION_ATTEMPTS: u32 = 10;
+
+/// How many statement caches [`Database::run_transaction`] keeps between calls: one per thread
+/// that calls it at once, up to this many.
+const KEPT_STATEMENT_CACHES: usize = 16;
 
 /// A database. Cheap to clone; clones share one store. `Send + Sync`.
 #[derive(Clone)]
@@ -29,6 +33,8 @@ pub(crate) struct DbInner {
     pub engine: Arc<Engine>,
     sessions: Mutex<BTreeMap<u64, Weak<SessionShared>>>,
     next_session: AtomicU64,
+    /// Statement caches of finished [`Database::run_transaction`] calls, for the next ones.
+    statement_caches: Mutex<Vec<StatementCache>>,
 }
 
 impl std::fmt::Debug for Database {
@@ -48,16 +54,21 @@ impl Database {
                 engine,
                 sessions: Mutex::new(BTreeMap::new()),
                 next_session: AtomicU64::new(1),
+                statement_caches: Mutex::new(Vec::new()),
             }),
         }
     }
 
     /// Opens a new session.
     pub fn connect(&self) -> Connection {
+        self.connect_with(StatementCache::default())
+    }
+
+    fn connect_with(&self, cache: StatementCache) -> Connection {
         let id = self.inner.next_session.fetch_add(1, Ordering::Relaxed);
         let shared = Arc::new(SessionShared::new(id));
         self.inner.sessions.lock().insert(id, Arc::downgrade(&shared));
-        Connection::new(self.clone(), shared)
+        Connection::new(self.clone(), shared, cache)
     }
 
     pub(crate) fn forget_session(&self, id: u64) {
@@ -73,19 +84,30 @@ impl Database {
         level: IsolationLevel,
         mut body: impl FnMut(&Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
-        let mut conn = self.connect();
+        // A session of its own, with a statement cache kept from an earlier call: the same
+        // transaction run again and again is not parsed and planned again each time.
+        let cache = self.inner.statement_caches.lock().pop().unwrap_or_default();
+        let mut conn = self.connect_with(cache);
         let mut attempt = 0;
-        loop {
+        let result = loop {
             attempt += 1;
-            let tx = conn.transaction(level)?;
+            let tx = match conn.transaction(level) {
+                Ok(tx) => tx,
+                Err(e) => break Err(e),
+            };
             let result = body(&tx).and_then(|value| tx.commit().map(|()| value));
             match result {
                 Err(e) if e.is_retryable() && attempt < MAX_TRANSACTION_ATTEMPTS => {
                     std::thread::sleep(backoff(attempt));
                 }
-                other => return other,
+                other => break other,
             }
+        };
+        let mut caches = self.inner.statement_caches.lock();
+        if caches.len() < KEPT_STATEMENT_CACHES {
+            caches.push(conn.take_statement_cache());
         }
+        result
     }
 
     /// Every open session, by id.
@@ -186,4 +208,30 @@ fn backoff(attempt: u32) -> Duration {
         h.finish() % 1000
     };
     Duration::from_micros(base * 1000 + spread * base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_transaction_keeps_its_statement_cache_for_the_next_call() {
+        let db = Database::open_in_memory();
+        db.connect().execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY)").unwrap();
+        let count = |tx: &Transaction<'_>| tx.query_row("SELECT count(*) FROM t", (), |r| r.get::<i64>(0));
+        assert_eq!(db.run_transaction(IsolationLevel::Snapshot, count).unwrap(), 0);
+        let cached = |db: &Database| {
+            let caches = db.inner.statement_caches.lock();
+            caches.iter().map(|c| c.get("SELECT count(*) FROM t").map(Arc::clone)).collect::<Vec<_>>()
+        };
+        let first = cached(&db);
+        assert!(matches!(first.as_slice(), [Some(_)]), "one cache, holding the statement");
+        // The next call takes that cache: the same prepared statement, not a new one.
+        db.run_transaction(IsolationLevel::Snapshot, |tx| tx.execute("INSERT INTO t VALUES (1)", ())).unwrap();
+        assert_eq!(db.run_transaction(IsolationLevel::Snapshot, count).unwrap(), 1);
+        let again = cached(&db);
+        assert!(Arc::ptr_eq(first[0].as_ref().unwrap(), again[0].as_ref().unwrap()));
+        // The cache is only statements: the sessions themselves are gone.
+        assert!(db.sessions().is_empty());
+    }
 }

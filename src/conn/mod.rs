@@ -163,9 +163,14 @@ impl SessionHandle {
     }
 }
 
+/// A session's statements, prepared, by SQL text (bounded by `STATEMENT_CACHE_SIZE`). Plans
+/// check the catalog version they were made at, so a cache can move from one session to
+/// another ([`Database::run_transaction`] keeps a few between calls).
+pub(crate) type StatementCache = FastHashMap<String, Arc<Prepared>>;
+
 struct State {
     session: Session,
-    cache: FastHashMap<String, Arc<Prepared>>,
+    cache: StatementCache,
 }
 
 /// One session. `Send`, not `Sync`: use one connection per thread.
@@ -188,9 +193,14 @@ impl Drop for Connection {
 }
 
 impl Connection {
-    pub(crate) fn new(db: Database, shared: Arc<SessionShared>) -> Connection {
-        let state = State { session: Session::new(shared.interrupt.clone()), cache: FastHashMap::default() };
+    pub(crate) fn new(db: Database, shared: Arc<SessionShared>, cache: StatementCache) -> Connection {
+        let state = State { session: Session::new(shared.interrupt.clone()), cache };
         Connection { db, shared, state: RefCell::new(state) }
+    }
+
+    /// Takes this session's statement cache (leaving it empty), to give it to another session.
+    pub(crate) fn take_statement_cache(&self) -> StatementCache {
+        std::mem::take(&mut self.state.borrow_mut().cache)
     }
 
     /// The database this session belongs to.
