@@ -10,8 +10,9 @@
 //!   conversion since keys compare numbers by value); a number against a text or boolean
 //!   column is 42804, as the comparison would be.
 //!
-//! The scan applies the node's filter (which repeats the range conditions, so the access path
-//! is only an optimisation) to every row read. A row is the version's values followed by
+//! The scan applies the node's filter to every row read: for a plain scan, the conditions the
+//! range does not already guarantee; for locking scans and writes, every condition (their rows
+//! are re-checked on the newest version, which may have left the range). A row is the version's values followed by
 //! `xmin` and `xmax` (0 when there is no deleter).
 
 use std::ops::Bound;

@@ -102,9 +102,10 @@ pub struct KeyRange {
 /// A plan node.
 #[derive(Clone, Debug)]
 pub enum Node {
-    /// Read a table through an access path; `filter` is applied to each row read (it holds the
-    /// whole WHERE conjunct set that belongs to this table, range conditions included, so the
-    /// access path is only an optimisation).
+    /// Read a table through an access path; `filter` is applied to each row read: the WHERE
+    /// conjuncts that belong to this table, minus those the access path's range is made of
+    /// (every row the range yields satisfies them). `LockRows` and the scans of writes keep
+    /// every conjunct, since they re-check rows on their newest version.
     Scan {
         table: TableRef,
         access: AccessPath,

@@ -17,6 +17,12 @@
 //! its columns; the index with the longest equality prefix (the first on a tie); the first
 //! index with a bound on its leading column; a full scan.
 //!
+//! The conditions that make up the chosen range are reported ([`AccessChoice::used`]): a plain
+//! scan needs them no more in its filter, since every row the range yields satisfies them (the
+//! executor reads bound values as the comparison would, and a NULL bound yields no row, as the
+//! comparison yields no TRUE). A scan that locks rows or feeds a write keeps them: its rows are
+//! re-checked on their newest version, which may have left the range.
+//!
 //! Literal types: a literal that cannot compare with the column (a number against text, a
 //! boolean against a number) or NULL is not used. A text literal against a numeric or boolean
 //! column is used as it is: the executor reads bound values as the key column's type, as the
@@ -30,28 +36,39 @@ use crate::types::{DataType, TableSchema};
 
 use super::rewrite::is_constant;
 
-/// `column op value`, normalised so the column is on the left.
+/// `column op value`, normalised so the column is on the left; `conjunct` is its position in
+/// the filter.
 struct KeyCondition {
+    conjunct: usize,
     column: usize,
     op: BinaryOp,
     value: Expr,
 }
 
-/// A usable range over some key columns.
+/// A usable range over some key columns, and the conjuncts it is made of.
 struct Candidate {
     range: KeyRange,
     equalities: usize,
     full_equality: bool,
+    used: Vec<usize>,
+}
+
+/// An access path, and the positions of the filter's conjuncts its range is made of.
+pub(super) struct AccessChoice {
+    pub access: AccessPath,
+    pub used: Vec<usize>,
 }
 
 /// Chooses the access path of a scan of `schema` whose filter is `conjuncts`.
-pub(super) fn choose_access_path(schema: &TableSchema, conjuncts: &[Expr]) -> AccessPath {
-    let conditions: Vec<KeyCondition> = conjuncts.iter().filter_map(|c| key_condition(schema, c)).collect();
+pub(super) fn choose_access_path(schema: &TableSchema, conjuncts: &[Expr]) -> AccessChoice {
+    let full_scan = AccessChoice { access: AccessPath::FullScan, used: Vec::new() };
+    let conditions: Vec<KeyCondition> =
+        conjuncts.iter().enumerate().filter_map(|(i, c)| key_condition(schema, i, c)).collect();
     if conditions.is_empty() {
-        return AccessPath::FullScan;
+        return full_scan;
     }
     if let Some(pk) = key_range(&schema.primary_key, &conditions) {
-        return AccessPath::PrimaryKey(pk.range);
+        return AccessChoice { access: AccessPath::PrimaryKey(pk.range), used: pk.used };
     }
     let candidates: Vec<(usize, Candidate)> = schema
         .indexes
@@ -68,9 +85,16 @@ pub(super) fn choose_access_path(schema: &TableSchema, conjuncts: &[Expr]) -> Ac
         .map(|(k, _)| k);
     let chosen = unique_point.or(longest_prefix).or(if candidates.is_empty() { None } else { Some(0) });
     match chosen.and_then(|k| candidates.into_iter().nth(k)) {
-        Some((index, candidate)) => AccessPath::Index { index, range: candidate.range },
-        None => AccessPath::FullScan,
+        Some((index, candidate)) => {
+            AccessChoice { access: AccessPath::Index { index, range: candidate.range }, used: candidate.used }
+        }
+        None => full_scan,
     }
+}
+
+/// The conjuncts a plain scan still has to check once `used` ones are guaranteed by its range.
+pub(super) fn remaining(conjuncts: Vec<Expr>, used: &[usize]) -> Vec<Expr> {
+    conjuncts.into_iter().enumerate().filter(|(i, _)| !used.contains(i)).map(|(_, c)| c).collect()
 }
 
 fn flip(op: BinaryOp) -> BinaryOp {
@@ -83,7 +107,7 @@ fn flip(op: BinaryOp) -> BinaryOp {
     }
 }
 
-fn key_condition(schema: &TableSchema, conjunct: &Expr) -> Option<KeyCondition> {
+fn key_condition(schema: &TableSchema, position: usize, conjunct: &Expr) -> Option<KeyCondition> {
     let Expr::Binary(op, left, right) = conjunct else {
         return None;
     };
@@ -97,7 +121,7 @@ fn key_condition(schema: &TableSchema, conjunct: &Expr) -> Option<KeyCondition> 
     };
     // System columns (past the table's columns) are in no index.
     let data_type = schema.columns.get(column)?.data_type;
-    Some(KeyCondition { column, op, value: key_value(value, data_type)? })
+    Some(KeyCondition { conjunct: position, column, op, value: key_value(value, data_type)? })
 }
 
 /// The value as a key of a `column_type` column, or `None` when it cannot be one.
@@ -117,9 +141,13 @@ fn key_value(value: &Expr, column_type: DataType) -> Option<Expr> {
 fn key_range(columns: &[usize], conditions: &[KeyCondition]) -> Option<Candidate> {
     let find = |column: usize, ops: &[BinaryOp]| conditions.iter().find(|k| k.column == column && ops.contains(&k.op));
     let mut prefix = Vec::new();
+    let mut used = Vec::new();
     for &column in columns {
         match find(column, &[BinaryOp::Eq]) {
-            Some(k) => prefix.push(k.value.clone()),
+            Some(k) => {
+                prefix.push(k.value.clone());
+                used.push(k.conjunct);
+            }
             None => break,
         }
     }
@@ -129,7 +157,7 @@ fn key_range(columns: &[usize], conditions: &[KeyCondition]) -> Option<Candidate
             return None;
         }
         let range = KeyRange { lower: Bound::Included(prefix.clone()), upper: Bound::Included(prefix) };
-        return Some(Candidate { range, equalities, full_equality: true });
+        return Some(Candidate { range, equalities, full_equality: true, used });
     };
     let lower = find(next, &[BinaryOp::Gt, BinaryOp::GtEq]);
     let upper = find(next, &[BinaryOp::Lt, BinaryOp::LtEq]);
@@ -150,5 +178,6 @@ fn key_range(columns: &[usize], conditions: &[KeyCondition]) -> Option<Candidate
         None => Bound::Unbounded,
     };
     let range = KeyRange { lower: bound(lower, BinaryOp::GtEq), upper: bound(upper, BinaryOp::LtEq) };
-    Some(Candidate { range, equalities, full_equality: false })
+    used.extend(lower.iter().chain(&upper).map(|k| k.conjunct));
+    Some(Candidate { range, equalities, full_equality: false, used })
 }

@@ -74,7 +74,8 @@ impl Planner<'_> {
         if let Some(filter) = filter {
             split_conjuncts(self.bind(filter, Cx::plain(Clause::Where))?, &mut conjuncts);
         }
-        Ok((choose_access_path(schema, &conjuncts), and_all(conjuncts)))
+        // The rows of a write are re-checked on their newest version: the whole filter stays.
+        Ok((choose_access_path(schema, &conjuncts).access, and_all(conjuncts)))
     }
 
     pub(super) fn insert(&mut self, insert: &ast::Insert) -> Result<InsertPlan> {

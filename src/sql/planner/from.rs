@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::sql::ast::{self, JoinKind, LockingClause};
 use crate::sql::plan::{Expr, Node, TableRef};
 
-use super::access_path::choose_access_path;
+use super::access_path::{choose_access_path, remaining, AccessChoice};
 use super::expr::{Clause, Cx};
 use super::rewrite::{and_all, split_conjuncts};
 use super::scope::ScopeItem;
@@ -243,11 +243,14 @@ impl Planner<'_> {
         let source = sources.get_mut(item).and_then(Option::take);
         match source {
             Some(Source::Table(table)) => {
-                let access = choose_access_path(&table.schema, &conjuncts);
-                let filter = and_all(conjuncts);
+                let AccessChoice { access, used } = choose_access_path(&table.schema, &conjuncts);
                 Ok(match lock {
-                    Some(l) => Node::LockRows { table, access, filter, strength: l.strength, nowait: l.nowait },
-                    None => Node::Scan { table, access, filter },
+                    // Locked rows are re-checked on their newest version: the whole filter stays.
+                    Some(l) => {
+                        let filter = and_all(conjuncts);
+                        Node::LockRows { table, access, filter, strength: l.strength, nowait: l.nowait }
+                    }
+                    None => Node::Scan { table, access, filter: and_all(remaining(conjuncts, &used)) },
                 })
             }
             Some(Source::Subquery(node)) => Ok(match and_all(conjuncts) {

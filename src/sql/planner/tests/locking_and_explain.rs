@@ -51,7 +51,6 @@ fn subplans_follow_the_node_that_uses_them() {
           Filter: EXISTS(SubPlan 1)
           SubPlan 1
             ->  Index Scan using orders_user_id_idx on orders (user_id = id)
-                  Filter: (user_id = id)
         ",
     );
     explains(

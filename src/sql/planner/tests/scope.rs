@@ -1,7 +1,9 @@
 //! Name resolution, output names, expressions and subqueries.
 
 use super::*;
-use crate::sql::plan::Expr;
+use std::ops::Bound;
+
+use crate::sql::plan::{AccessPath, Expr};
 
 fn projection(q: &QueryPlan) -> Vec<Expr> {
     fn find(node: &Node) -> Option<&Vec<Expr>> {
@@ -118,12 +120,12 @@ fn correlated_subqueries_read_outer_columns() {
     let (_, plan) = query("SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id)");
     assert_eq!(plan.subqueries.len(), 1);
     assert!(plan.subqueries[0].correlated);
-    let filter = match bottom(&plan.subqueries[0].root) {
-        Node::Scan { filter: Some(f), .. } => f.clone(),
+    // o.user_id = u.id probes the index on orders.user_id with the outer column.
+    let range = match bottom(&plan.subqueries[0].root) {
+        Node::Scan { access: AccessPath::Index { index: 0, range }, .. } => range.clone(),
         other => panic!("{other:?}"),
     };
-    assert!(matches!(filter, Expr::Binary(_, l, r)
-        if matches!(*l, Expr::Column(1)) && matches!(*r, Expr::Outer { depth: 1, index: 0 })));
+    assert!(matches!(&range.lower, Bound::Included(v) if matches!(v[..], [Expr::Outer { depth: 1, index: 0 }])));
 
     let (_, plan) = query("SELECT id FROM users WHERE id IN (SELECT user_id FROM orders)");
     assert!(!plan.subqueries[0].correlated);
