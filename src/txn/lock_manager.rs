@@ -22,7 +22,9 @@
 //!   `InsertIntention` only. A *next-key lock* on entry K is the record lock on K plus the gap
 //!   lock before K: the half-open interval `(previous entry, K]`.
 //! * `Transaction(T)`: "the end of transaction T". `T` holds it exclusively, and implicitly, from
-//!   [`LockManager::begin`] to [`LockManager::release_all`]; nobody else ever holds it. Waiting
+//!   [`LockManager::begin`] to [`LockManager::release_all`]; nobody else ever holds it. A
+//!   transaction calls `begin` before its first write, lock or wait (not at BEGIN), which is
+//!   enough: only its versions and its locks make anyone wait for it. Waiting
 //!   for it is waiting for `T` to commit or abort: a unique-key check that finds a key inserted
 //!   by an uncommitted transaction, or an update that finds a row version deleted by an
 //!   uncommitted one (PostgreSQL sleeps on the xmax's transaction id in the same way, so that its
