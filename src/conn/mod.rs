@@ -53,6 +53,7 @@ use crate::params::Params;
 use crate::rows::Rows;
 use crate::sql::ast::{LockStrength, Statement as Ast};
 use crate::sql::execute::{execute, ExecContext, Output};
+use crate::sql::literals::{parameterize, Parameterized};
 use crate::sql::prepared::Prepared;
 use crate::txn::{Interrupt, IsolationLevel, StatementIntent, Transaction as Txn, TxnOptions};
 use crate::types::Value;
@@ -292,13 +293,25 @@ impl Connection {
         if let Some(p) = self.state.borrow().cache.get(sql) {
             return Ok(p.clone());
         }
-        let prepared = Arc::new(Prepared::new(sql)?);
+        // Text that differs from an earlier one only in its literals reuses that parse.
+        if let Some(Parameterized { template, values }) = parameterize(sql) {
+            let hit = self.state.borrow().cache.get(&template).cloned();
+            let parsed = hit.or_else(|| Prepared::new(&template).ok().map(|p| self.remember(&template, Arc::new(p))));
+            if let Some(template) = parsed {
+                return Ok(Arc::new(Prepared::from_template(sql, &template, &values)));
+            }
+        }
+        Ok(self.remember(sql, Arc::new(Prepared::new(sql)?)))
+    }
+
+    /// Keeps `prepared` in the statement cache under `sql`; returns it.
+    fn remember(&self, sql: &str, prepared: Arc<Prepared>) -> Arc<Prepared> {
         let mut state = self.state.borrow_mut();
         if state.cache.len() >= STATEMENT_CACHE_SIZE {
             state.cache.clear();
         }
         state.cache.insert(sql.to_string(), prepared.clone());
-        Ok(prepared)
+        prepared
     }
 
     /// Like [`cached`](Self::cached), for APIs that take exactly one statement.

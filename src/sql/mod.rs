@@ -2,6 +2,7 @@
 
 pub mod ast;
 pub mod execute;
+pub mod literals;
 pub mod parse;
 pub mod plan;
 pub mod planner;

@@ -11,6 +11,7 @@ use parking_lot::Mutex;
 
 use crate::error::Result;
 use crate::storage::CatalogSnapshot;
+use crate::types::Value;
 
 use super::ast::Statement;
 use super::parse::parse;
@@ -38,6 +39,14 @@ impl Prepared {
         let statements = parse(sql)?;
         let plans = statements.iter().map(|_| Mutex::new(None)).collect();
         Ok(Prepared { text: sql.to_string(), statements, plans })
+    }
+
+    /// The statements of `sql`, which is `template` with the literals `values` put back where
+    /// its placeholders are (see `sql::literals`): the template's parse, reused.
+    pub fn from_template(sql: &str, template: &Prepared, values: &[Value]) -> Prepared {
+        let statements: Vec<Statement> = template.statements.iter().map(|s| s.with_literals(values)).collect();
+        let plans = statements.iter().map(|_| Mutex::new(None)).collect();
+        Prepared { text: sql.to_string(), statements, plans }
     }
 
     /// The plan of statement `index` for the catalog `catalog`, planned now if the cached one

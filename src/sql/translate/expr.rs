@@ -251,7 +251,7 @@ fn literal(value: sql::Value) -> Result<Expr> {
 
 /// A number literal as the tokenizer gave it (digits, optional `.`, exponent, `_`
 /// separators, `0x`/`0o`/`0b` prefixes), negated if `negative`.
-pub(super) fn number(text: &str, negative: bool) -> Result<Value> {
+pub(crate) fn number(text: &str, negative: bool) -> Result<Value> {
     let digits: String = text.chars().filter(|&c| c != '_').collect();
     let sign = if negative { "-" } else { "" };
     let radix = match digits.get(..2) {

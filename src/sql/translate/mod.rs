@@ -37,7 +37,7 @@
 
 mod ddl;
 mod dml;
-mod expr;
+pub(crate) mod expr;
 mod function;
 mod query;
 mod session;
