@@ -45,6 +45,10 @@ pub fn is_dead(version: &Version, horizon: TxnId, manager: &TxnManager) -> bool 
 /// gap, and removing it would silently widen the gap under them. The chain is pruned later.
 pub fn prune_chain(table: TableId, data: &mut TableData, key: &Key, horizon: TxnId, engine: &Engine) -> usize {
     let dead = |v: &Version| is_dead(v, horizon, &engine.manager);
+    // The common case first, in one lookup: nothing to prune.
+    if !data.chain(key).is_some_and(|chain| chain.versions.iter().any(dead)) {
+        return 0;
+    }
     let (chain_goes, lost_entries) = data.prune_losses(key, dead);
     let locks = &engine.locks;
     let gap = |index, entry| LockTarget::Gap { table, index, before: GapEnd::Key(entry) };
