@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use isolde::error::{ConflictRule, EdgeKind};
-use isolde::txn::{HeldLock, LockWait};
+use isolde::txn::{HeldLock, LockTarget, LockWait};
 use isolde::types::TableSchema;
 use isolde::{Error, StatementResult, TxnId, Value, VersionsReport};
 
@@ -26,6 +26,16 @@ fn table(tag: &str, columns: &[&str], rows: Vec<Vec<Value>>) -> StatementResult 
         rows,
         tag: tag.to_string(),
         notices: Vec::new(),
+    }
+}
+
+/// What a lock wait waits for, in words: `X lock on accounts(id=1)`, or `the end of
+/// transaction T5` for a wait on another transaction (a unique key it inserted, a row version
+/// it replaced).
+pub fn waited_for(wait: &LockWait) -> String {
+    match wait.target {
+        LockTarget::Transaction(_) => object(wait),
+        _ => format!("{} lock on {}", wait.mode, object(wait)),
     }
 }
 
@@ -69,8 +79,7 @@ pub fn locks(held: &[HeldLock], waits: &[LockWait], name: Namer) -> StatementRes
     }
     for wait in waits {
         let blockers: Vec<String> = wait.blockers.iter().map(|&b| name(b)).collect();
-        let row =
-            vec![Value::text(name(wait.waiter)), Value::text(wait.mode.to_string()), Value::text(&wait.description)];
+        let row = vec![Value::text(name(wait.waiter)), Value::text(wait.mode.to_string()), Value::text(object(wait))];
         rows.push((
             wait.waiter,
             true,
@@ -81,6 +90,14 @@ pub fn locks(held: &[HeldLock], waits: &[LockWait], name: Namer) -> StatementRes
     table("\\locks", &["transaction", "mode", "object", "status"], rows.into_iter().map(|(_, _, r)| r).collect())
 }
 
+/// The object of a wait: the locked object, or `the end of transaction T5`.
+fn object(wait: &LockWait) -> String {
+    match wait.target {
+        LockTarget::Transaction(txn) => format!("the end of transaction T{txn}"),
+        _ => wait.description.clone(),
+    }
+}
+
 /// The two graphs `\graph` shows: waits-for edges (waiter, holder, what), rw edges (from, to, object).
 pub struct Graphs {
     pub waits: Vec<(TxnId, TxnId, String)>,
@@ -89,10 +106,7 @@ pub struct Graphs {
 
 impl Graphs {
     pub fn new(waits: &[LockWait], rw: &[isolde::error::ConflictEdge]) -> Graphs {
-        let waits = waits
-            .iter()
-            .flat_map(|w| w.blockers.iter().map(|&b| (w.waiter, b, format!("{} lock on {}", w.mode, w.description))))
-            .collect();
+        let waits = waits.iter().flat_map(|w| w.blockers.iter().map(|&b| (w.waiter, b, waited_for(w)))).collect();
         let rw = rw.iter().map(|e| (e.from, e.to, e.object.clone())).collect();
         Graphs { waits, rw }
     }

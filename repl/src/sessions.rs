@@ -302,7 +302,7 @@ impl Sessions {
         let txn = self.sessions[name].handle.info().txn?;
         let wait = self.db.waiting_for(txn)?;
         let blockers = wait.blockers.iter().map(|&b| self.label(b)).collect();
-        Some((blockers, format!("{} lock on {}", wait.mode, wait.description)))
+        Some((blockers, crate::introspect::waited_for(&wait)))
     }
 }
 

@@ -436,7 +436,7 @@ impl<W: Write, E: Write> Shell<W, E> {
             };
             let waiting_for = wait.map(|w| {
                 let blockers: Vec<String> = w.blockers.iter().map(|&b| self.sessions.label(b)).collect();
-                format!("{} ({} lock on {})", blockers.join(", "), w.mode, w.description)
+                format!("{} ({})", blockers.join(", "), introspect::waited_for(&w))
             });
             rows.push(SessionRow {
                 current: name == self.current,
