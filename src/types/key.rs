@@ -38,7 +38,7 @@ impl Key {
 }
 
 impl Ord for Key {
-    #[inline]
+    #[inline(always)]
     fn cmp(&self, other: &Self) -> Ordering {
         match (self, other) {
             (Key::One(a), Key::One(b)) => a.cmp(b),
