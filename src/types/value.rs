@@ -139,12 +139,20 @@ fn compare_int_real(i: i64, r: f64) -> Ordering {
 }
 
 impl Ord for Value {
-    #[inline]
+    #[inline(always)]
     fn cmp(&self, other: &Self) -> Ordering {
-        // The common case of keys first: two integers.
+        // The common case of keys first, inline everywhere: two integers.
         if let (Value::Integer(a), Value::Integer(b)) = (self, other) {
             return a.cmp(b);
         }
+        self.cmp_general(other)
+    }
+}
+
+impl Value {
+    /// [`Ord::cmp`] for everything but two integers: by class, then within it.
+    #[inline(never)]
+    fn cmp_general(&self, other: &Self) -> Ordering {
         match self.class().cmp(&other.class()) {
             Ordering::Equal => {}
             unequal => return unequal,
