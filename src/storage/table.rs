@@ -63,7 +63,7 @@ pub struct IndexData {
 impl IndexData {
     /// The index key of a row.
     pub fn key_of(&self, data: &[Value]) -> Key {
-        Key::from_values(self.schema.columns.iter().map(|&c| data[c].clone()).collect())
+        Key::of_columns(data, &self.schema.columns)
     }
 }
 

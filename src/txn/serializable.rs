@@ -100,7 +100,7 @@ impl Transaction {
         let ssi = &self.engine.ssi;
         ssi.write_conflict(self.id, &WriteTarget { table: table.id, index: None, key: key.clone() }, &object)?;
         for (position, index) in schema.indexes.iter().enumerate() {
-            let key_of = |data: &[Value]| Key::from_values(index.columns.iter().map(|&c| data[c].clone()).collect());
+            let key_of = |data: &[Value]| Key::of_columns(data, &index.columns);
             let (before, after) = (old.map(key_of), new.map(key_of));
             let after = after.filter(|a| before.as_ref() != Some(a));
             for index_key in [before, after].into_iter().flatten() {

@@ -379,7 +379,7 @@ impl Transaction {
 
 /// The primary key of a row of `schema` (which has one).
 fn primary_key_of(schema: &TableSchema, data: &[Value]) -> Key {
-    Key::from_values(schema.primary_key.iter().map(|&c| data[c].clone()).collect())
+    Key::of_columns(data, &schema.primary_key)
 }
 
 /// 23505 with PostgreSQL's detail: `Key (id)=(1) already exists.`

@@ -24,6 +24,14 @@ impl Key {
         }
     }
 
+    /// The key made of columns `columns` of a row: without allocating for one column.
+    pub fn of_columns(data: &[Value], columns: &[usize]) -> Key {
+        match columns {
+            [c] => Key::One(data[*c].clone()),
+            _ => Key::Many(columns.iter().map(|&c| data[c].clone()).collect()),
+        }
+    }
+
     pub fn values(&self) -> &[Value] {
         match self {
             Key::One(v) => std::slice::from_ref(v),
