@@ -15,7 +15,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::sql::plan::{Node, Subquery, TableRef};
+use crate::sql::plan::{Expr, Node, Subquery, TableRef};
 use crate::storage::{CatalogSnapshot, Table};
 use crate::txn::Transaction;
 use crate::types::{Row, Value};
@@ -69,7 +69,20 @@ impl<'a> Executor<'a> {
             }
             Node::Project { input, exprs } => {
                 let input = self.start(input, outer)?;
-                Box::new(input.map(move |row| row.and_then(|row| scope.eval_all(exprs, &row))))
+                // Leading columns in order (`SELECT *`, `SELECT id, k, v`): the input row,
+                // shortened, is the output; nothing is built or copied.
+                let leading = exprs.iter().enumerate().all(|(i, e)| matches!(e, Expr::Column(c) if *c == i));
+                if leading {
+                    let width = exprs.len();
+                    Box::new(input.map(move |row| {
+                        row.map(|mut row| {
+                            row.truncate(width);
+                            row
+                        })
+                    }))
+                } else {
+                    Box::new(input.map(move |row| row.and_then(|row| scope.eval_all(exprs, &row))))
+                }
             }
             Node::NestedLoopJoin { left, right, kind, on, right_width } => {
                 let (left, right) = (self.start(left, outer)?, self.start(right, outer)?);
