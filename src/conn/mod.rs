@@ -298,7 +298,8 @@ impl Connection {
             let hit = self.state.borrow().cache.get(&template).cloned();
             let parsed = hit.or_else(|| Prepared::new(&template).ok().map(|p| self.remember(&template, Arc::new(p))));
             if let Some(template) = parsed {
-                return Ok(Arc::new(Prepared::from_template(sql, &template, &values)));
+                // Kept under its own text as well: the same text again reuses the plan too.
+                return Ok(self.remember(sql, Arc::new(Prepared::from_template(sql, &template, &values))));
             }
         }
         Ok(self.remember(sql, Arc::new(Prepared::new(sql)?)))
