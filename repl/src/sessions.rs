@@ -19,6 +19,7 @@
 //! first decides how the result is reported.
 
 use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::Arc;
@@ -168,7 +169,10 @@ impl Sessions {
             .name(format!("session-{name}"))
             .spawn(move || {
                 for task in inbox {
-                    let reply = run(&conn, &task);
+                    // An engine panic is a bug; it must not leave the shell waiting for a reply
+                    // forever, so it becomes an internal error (XX000) of this task.
+                    let reply = std::panic::catch_unwind(AssertUnwindSafe(|| run(&conn, &task)))
+                        .unwrap_or_else(|_| panicked(&task));
                     finish(&hub, &session, task, reply);
                 }
             })
@@ -327,6 +331,16 @@ fn run(conn: &Connection, task: &Task) -> Reply {
         Task::Sql(sql) => Reply::Sql(conn.run(sql)),
         Task::SetLevel(level) => Reply::Done(conn.set_default_isolation(*level)),
         Task::Versions(table) => Reply::Versions(conn.inspect_versions(table)),
+    }
+}
+
+/// The reply of a task during which the engine panicked.
+fn panicked(task: &Task) -> Reply {
+    let error = Error::Internal("the engine panicked while running this; please report it".into());
+    match task {
+        Task::Sql(_) => Reply::Sql(Err(error)),
+        Task::SetLevel(_) => Reply::Done(Err(error)),
+        Task::Versions(_) => Reply::Versions(Err(error)),
     }
 }
 
