@@ -302,7 +302,7 @@ impl Sessions {
 
     /// The sessions (by label) session `name` waits for and what it waits for, if its
     /// transaction waits in the lock manager.
-    fn wait_of(&self, name: &str) -> Option<(Vec<String>, String)> {
+    pub fn wait_of(&self, name: &str) -> Option<(Vec<String>, String)> {
         let txn = self.sessions[name].handle.info().txn?;
         let wait = self.db.waiting_for(txn)?;
         let blockers = wait.blockers.iter().map(|&b| self.label(b)).collect();

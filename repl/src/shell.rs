@@ -18,7 +18,7 @@
 //! Stdout is flushed before anything is written to stderr, so that in a terminal or a
 //! combined log, messages appear in the order things happened.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -421,23 +421,20 @@ impl<W: Write, E: Write> Shell<W, E> {
     }
 
     fn session_rows(&mut self) -> Vec<SessionRow> {
-        let waiting: BTreeMap<String, String> = self.sessions.waiting().into_iter().collect();
+        let waiting: BTreeSet<String> = self.sessions.waiting().into_iter().map(|(name, _)| name).collect();
         let mut rows = Vec::new();
         for name in self.sessions.names() {
             let Some(info) = self.sessions.info(&name) else { continue };
             let statement = self.sessions.busy_with(&name);
-            let wait = info.txn.and_then(|t| self.database().waiting_for(t));
-            let state = match (&statement, waiting.contains_key(&name), info.state) {
+            let state = match (&statement, waiting.contains(&name), info.state) {
                 (Some(_), true, _) => "waiting",
                 (Some(_), false, _) => "running",
                 (None, _, BlockState::Idle) => "idle",
                 (None, _, BlockState::InBlock) => "idle in transaction",
                 (None, _, BlockState::Failed) => "idle in failed transaction",
             };
-            let waiting_for = wait.map(|w| {
-                let blockers: Vec<String> = w.blockers.iter().map(|&b| self.sessions.label(b)).collect();
-                format!("{} ({})", blockers.join(", "), introspect::waited_for(&w))
-            });
+            let waiting_for =
+                self.sessions.wait_of(&name).map(|(blockers, what)| format!("{} ({what})", blockers.join(", ")));
             rows.push(SessionRow {
                 current: name == self.current,
                 level: info.level.name().to_string(),
