@@ -53,17 +53,32 @@ pub(crate) fn over_table<'e>(
     }
     let mut states: Vec<State> = aggregates.iter().map(State::new).collect();
     ex.txn.scan(ex.table(table)?, ScanRange::all()).for_each_row(|values| {
-        for (state, call) in states.iter_mut().zip(aggregates) {
-            let value = match call.arg {
-                Some(Expr::Column(i)) => values[i].clone(),
+        feed(&mut states, aggregates, |arg| {
+            Ok(match arg {
+                Expr::Column(i) => values[*i].clone(),
                 _ => Value::Null,
-            };
-            state.add(call, value)?;
-        }
-        Ok(())
+            })
+        })
     })?;
     let row: Row = states.into_iter().map(State::finish).collect();
     Ok(Some(Box::new(std::iter::once(Ok(row)))))
+}
+
+/// Feeds one row to `states`, the accumulators of `aggregates`: `value_of` gives a call's
+/// argument for the row (`count(*)` has none and is fed NULL).
+fn feed(
+    states: &mut [State],
+    aggregates: &[AggregateCall],
+    mut value_of: impl FnMut(&Expr) -> Result<Value>,
+) -> Result<()> {
+    for (state, call) in states.iter_mut().zip(aggregates) {
+        let value = match &call.arg {
+            Some(arg) => value_of(arg)?,
+            None => Value::Null,
+        };
+        state.add(call, value)?;
+    }
+    Ok(())
 }
 
 /// Groups `input` by `group_by` and computes `aggregates` per group.
@@ -74,16 +89,7 @@ pub(crate) fn aggregate<'e>(
     scope: Scope<'e>,
 ) -> Result<RowIter<'e>> {
     let new_states = || aggregates.iter().map(State::new).collect::<Vec<_>>();
-    let accumulate = |states: &mut [State], row: &Row| -> Result<()> {
-        for (state, call) in states.iter_mut().zip(aggregates) {
-            let value = match &call.arg {
-                Some(arg) => scope.eval(arg, row)?,
-                None => Value::Null,
-            };
-            state.add(call, value)?;
-        }
-        Ok(())
-    };
+    let accumulate = |states: &mut [State], row: &Row| feed(states, aggregates, |arg| scope.eval(arg, row));
     let mut groups: HashMap<Row, Vec<State>> = HashMap::new();
     if group_by.is_empty() {
         // One group: no key to compute or hash per row.
