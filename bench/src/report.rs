@@ -169,6 +169,19 @@ impl Spread {
     }
 }
 
+/// The progress line (on stderr) of one timed run of `workload` at `size` `unit` on `engine`.
+pub fn progress(
+    workload: &str,
+    size: impl std::fmt::Display,
+    unit: &str,
+    run: usize,
+    runs: usize,
+    engine: &str,
+    ops_per_s: f64,
+) {
+    eprintln!("{workload:>24} {size:>9} {unit:<5} run {}/{runs}  {engine:>6}: {}", run + 1, human(ops_per_s));
+}
+
 /// A rate for people: `1.23 M`, `456.7 k`, `89`.
 pub fn human(x: f64) -> String {
     if x >= 1e6 {

@@ -157,14 +157,7 @@ pub fn run(config: &Config, results: &mut Results) -> Result<()> {
                     }
                 };
                 rates.push(engine, ops_per_s);
-                eprintln!(
-                    "{name:>24} {:>9} accts run {}/{}  {:>6}: {}",
-                    scale.accounts,
-                    run + 1,
-                    config.runs,
-                    engine.name(),
-                    crate::report::human(ops_per_s)
-                );
+                crate::report::progress(name, scale.accounts, "accts", run, config.runs, engine.name(), ops_per_s);
             }
         }
         results.comparisons.push(rates);

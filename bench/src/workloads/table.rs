@@ -285,15 +285,8 @@ pub fn run(config: &Config, results: &mut Results) -> Result<()> {
                     };
                     if let Some(c) = rates.iter_mut().find(|c| c.workload == workload.name()) {
                         c.push(engine, ops_per_s);
-                        eprintln!(
-                            "{:>24} {:>9} rows  run {}/{}  {:>6}: {}",
-                            workload.name(),
-                            scale.rows,
-                            run + 1,
-                            config.runs,
-                            engine.name(),
-                            crate::report::human(ops_per_s)
-                        );
+                        let (name, engine) = (workload.name(), engine.name());
+                        crate::report::progress(name, scale.rows, "rows", run, config.runs, engine, ops_per_s);
                     }
                 }
             }
