@@ -234,4 +234,18 @@ mod tests {
         // The cache is only statements: the sessions themselves are gone.
         assert!(db.sessions().is_empty());
     }
+
+    #[test]
+    fn a_transaction_that_only_reads_never_enters_the_lock_table() {
+        let db = Database::open_in_memory();
+        db.connect().execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1)").unwrap();
+        let mut conn = db.connect();
+        let tx = conn.transaction(IsolationLevel::Snapshot).unwrap();
+        assert_eq!(tx.query("SELECT * FROM t", ()).unwrap().len(), 1);
+        assert!(db.inner.engine.locks.is_idle(), "a snapshot reader holds nothing");
+        tx.execute("UPDATE t SET id = 2 WHERE id = 1", ()).unwrap();
+        assert!(!db.inner.engine.locks.is_idle(), "a writer holds its row lock and the end of its transaction");
+        tx.commit().unwrap();
+        assert!(db.inner.engine.locks.is_idle());
+    }
 }
