@@ -16,6 +16,7 @@
 //! chains. The caller (`Table::write`) holds the table's write lock for one row operation at a
 //! time, never for a whole statement.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::TxnId;
@@ -114,7 +115,14 @@ impl TableData {
             let entry = IndexEntry { key: index.key_of(&version.data), pk: key.clone() };
             index.entries.insert(entry);
         }
-        self.rows.entry(key).or_default().versions.push(version);
+        match self.rows.entry(key) {
+            // Most rows only ever have one version: a new chain is allocated for exactly one
+            // (a plain `push` would reserve room for four).
+            Entry::Vacant(slot) => {
+                slot.insert(Chain { versions: vec![version] });
+            }
+            Entry::Occupied(mut chain) => chain.get_mut().versions.push(version),
+        }
         self.version_count += 1;
     }
 
