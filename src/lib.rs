@@ -67,5 +67,6 @@ pub use db::{Database, MAX_TRANSACTION_ATTEMPTS};
 pub use error::{Error, Result, TxnId};
 pub use params::Params;
 pub use rows::{FromValue, Row, RowIndex, Rows};
+pub use sql::command_tag::CommandTag;
 pub use txn::{IsolationLevel, TxnOptions};
 pub use types::{DataType, Value};

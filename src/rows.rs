@@ -17,8 +17,7 @@ pub struct Rows {
 }
 
 impl Rows {
-    pub(crate) fn new(columns: Vec<String>, rows: Vec<Vec<Value>>) -> Rows {
-        let columns: Arc<[String]> = columns.into();
+    pub(crate) fn new(columns: Arc<[String]>, rows: Vec<Vec<Value>>) -> Rows {
         let rows = rows.into_iter().map(|values| Row { columns: columns.clone(), values }).collect();
         Rows { columns, rows }
     }
@@ -191,7 +190,7 @@ mod tests {
 
     #[test]
     fn get_by_position_and_name() {
-        let rows = Rows::new(vec!["id".into(), "v".into()], vec![vec![Value::Integer(1), Value::Null]]);
+        let rows = Rows::new(vec!["id".into(), "v".into()].into(), vec![vec![Value::Integer(1), Value::Null]]);
         let row = rows.get(0).unwrap();
         assert_eq!(row.get::<i64>(0).unwrap(), 1);
         assert_eq!(row.get::<Option<String>>("v").unwrap(), None);

@@ -13,18 +13,18 @@ use std::fmt::Write;
 use isolde::error::{ConflictRule, EdgeKind};
 use isolde::txn::{HeldLock, LockTarget, LockWait};
 use isolde::types::TableSchema;
-use isolde::{Error, StatementResult, TxnId, Value, VersionsReport};
+use isolde::{CommandTag, Error, StatementResult, TxnId, Value, VersionsReport};
 
 use crate::output::aligned_table;
 
 /// Names a transaction: `T7 (t2)` when the shell knows the session that ran it, else `T7`.
 pub type Namer<'a> = &'a dyn Fn(TxnId) -> String;
 
-fn table(tag: &str, columns: &[&str], rows: Vec<Vec<Value>>) -> StatementResult {
+fn table(tag: &'static str, columns: &[&str], rows: Vec<Vec<Value>>) -> StatementResult {
     StatementResult {
         columns: columns.iter().map(|c| c.to_string()).collect(),
         rows,
-        tag: tag.to_string(),
+        tag: CommandTag::Fixed(tag),
         notices: Vec::new(),
     }
 }

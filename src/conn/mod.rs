@@ -52,6 +52,7 @@ use crate::fast_hash::FastHashMap;
 use crate::params::Params;
 use crate::rows::Rows;
 use crate::sql::ast::{LockStrength, Statement as Ast};
+use crate::sql::command_tag::CommandTag;
 use crate::sql::execute::{execute, ExecContext, Output};
 use crate::sql::literals::{parameterize, Parameterized};
 use crate::sql::prepared::Prepared;
@@ -72,10 +73,10 @@ const STATEMENT_CACHE_SIZE: usize = 256;
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatementResult {
     /// Result column names; empty for statements that return no rows.
-    pub columns: Vec<String>,
+    pub columns: Arc<[String]>,
     pub rows: Vec<Vec<Value>>,
-    /// PostgreSQL's command tag: `SELECT 2`, `INSERT 0 1`, `BEGIN`, ...
-    pub tag: String,
+    /// PostgreSQL's command tag: `SELECT 2`, `INSERT 0 1`, `BEGIN`, ... (`Display` shows it).
+    pub tag: CommandTag,
     /// Warnings and notices the statement raised.
     pub notices: Vec<Notice>,
 }
@@ -86,8 +87,8 @@ impl StatementResult {
         !self.columns.is_empty()
     }
 
-    fn tag(tag: &str) -> StatementResult {
-        StatementResult { columns: Vec::new(), rows: Vec::new(), tag: tag.to_string(), notices: Vec::new() }
+    fn tag(tag: &'static str) -> StatementResult {
+        StatementResult { columns: Arc::from([]), rows: Vec::new(), tag: CommandTag::Fixed(tag), notices: Vec::new() }
     }
 
     fn with_notice(mut self, notice: Notice) -> StatementResult {

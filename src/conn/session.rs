@@ -31,6 +31,7 @@ use crate::types::Value;
 
 use super::settings::{self, level_of, Settings};
 use super::StatementResult;
+use crate::sql::command_tag::CommandTag;
 
 /// A notice raised by a statement (PostgreSQL's WARNING / NOTICE messages).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -311,7 +312,7 @@ impl Session {
         } else {
             (vec![name.to_string()], vec![vec![Value::text(settings::show(name, &defaults, &current)?)]])
         };
-        Ok(StatementResult { columns, rows, tag: "SHOW".into(), notices: Vec::new() })
+        Ok(StatementResult { columns: columns.into(), rows, tag: CommandTag::Fixed("SHOW"), notices: Vec::new() })
     }
 }
 

@@ -71,8 +71,9 @@ fn render(out: &mut String, sql: &str, result: &Result<StatementResult, Error>) 
         }
         Ok(r) => {
             let first_word = |t: &str| t.split_whitespace().next().unwrap_or("").to_uppercase();
-            if !r.tag.is_empty() && first_word(&r.tag) != first_word(sql) {
-                let _ = writeln!(out, "{}", r.tag);
+            let tag = r.tag.to_string();
+            if !tag.is_empty() && first_word(&tag) != first_word(sql) {
+                let _ = writeln!(out, "{tag}");
             }
         }
         Err(e) => {
@@ -107,7 +108,7 @@ pub fn run_permutation(spec: &Spec, level: &str, permutation: &[String]) -> Perm
     let mut record = |session: &str, step: &str, r: &Result<StatementResult, Error>| {
         reads.entry(session.to_string()).or_default().push((step.to_string(), rows_of(r)));
         let failed = last_tag.get(session).is_some_and(Option::is_none);
-        let tag = if failed { None } else { r.as_ref().ok().map(|r| r.tag.clone()) };
+        let tag = if failed { None } else { r.as_ref().ok().map(|r| r.tag.to_string()) };
         last_tag.insert(session.to_string(), tag);
     };
     for step_name in permutation {

@@ -123,6 +123,7 @@ impl Mode {
     /// [`Mode::notice`]).
     pub fn result(self, context: &Context, result: &StatementResult) -> Rendered {
         let StatementResult { columns, rows, tag, .. } = result;
+        let tag = &tag.to_string();
         Rendered::stdout(match self {
             Mode::Box if columns.is_empty() => format!("{}{}", context.label(), aligned::result(columns, rows, tag)),
             Mode::Box => {
@@ -173,6 +174,7 @@ impl Mode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use isolde::CommandTag;
 
     const CONTEXT: Context = Context { session: "main", sql: "SELECT 1", origin: None, labeled: false, resumed: false };
 
@@ -188,9 +190,9 @@ mod tests {
     #[test]
     fn results_go_to_stdout() {
         let result = StatementResult {
-            columns: vec!["x".into()],
+            columns: vec!["x".into()].into(),
             rows: vec![vec![Value::Integer(1)]],
-            tag: "SELECT 1".into(),
+            tag: CommandTag::Counted("SELECT", 1),
             notices: vec![],
         };
         assert_eq!(Mode::Box.result(&CONTEXT, &result), Rendered::stdout(" x \n---\n 1\n(1 row)\n\n".into()));
@@ -232,15 +234,20 @@ mod tests {
 
     #[test]
     fn labeled_box_output_names_the_session_and_marks_resumed_statements() {
-        let update = StatementResult { columns: vec![], rows: vec![], tag: "UPDATE 1".into(), notices: vec![] };
+        let update = StatementResult {
+            columns: vec![].into(),
+            rows: vec![],
+            tag: CommandTag::Counted("UPDATE", 1),
+            notices: vec![],
+        };
         let labeled = Context { session: "t2", labeled: true, ..CONTEXT };
         assert_eq!(Mode::Box.result(&labeled, &update).stdout, "t2: UPDATE 1\n");
         let resumed = Context { resumed: true, ..labeled };
         assert_eq!(Mode::Box.result(&resumed, &update).stdout, "t2 (resumed): UPDATE 1\n");
         let query = StatementResult {
-            columns: vec!["x".into()],
+            columns: vec!["x".into()].into(),
             rows: vec![vec![Value::Integer(1)]],
-            tag: "SELECT 1".into(),
+            tag: CommandTag::Counted("SELECT", 1),
             notices: vec![],
         };
         assert_eq!(Mode::Box.result(&resumed, &query).stdout, "t2 (resumed):\n x \n---\n 1\n(1 row)\n\n");

@@ -72,7 +72,10 @@ mod test_support;
 #[cfg(test)]
 mod tests;
 
+use std::sync::Arc;
+
 use crate::error::{Error, Result};
+use crate::sql::command_tag::CommandTag;
 use crate::sql::plan::{Plan, PlannedStatement};
 use crate::storage::CatalogSnapshot;
 use crate::txn::Transaction;
@@ -93,10 +96,10 @@ pub struct ExecContext<'a> {
 pub struct Output {
     /// Column names of `rows` (a query's columns, RETURNING items, or `QUERY PLAN`); empty
     /// for DML without RETURNING.
-    pub columns: Vec<String>,
+    pub columns: Arc<[String]>,
     pub rows: Vec<Row>,
     /// PostgreSQL's command tag: `SELECT 3`, `INSERT 0 1`, `UPDATE 2`, `DELETE 0`, `EXPLAIN`.
-    pub tag: String,
+    pub tag: CommandTag,
     /// Rows returned by a query, or rows written by INSERT/UPDATE/DELETE.
     pub affected: u64,
 }
@@ -112,7 +115,12 @@ pub fn execute(plan: &Plan, ctx: &ExecContext<'_>) -> Result<Output> {
         PlannedStatement::Query(query) => {
             let rows = ex.start(&query.root, &None)?.collect::<Result<Vec<Row>>>()?;
             let count = u64::try_from(rows.len()).unwrap_or(u64::MAX);
-            Ok(Output { columns: query.columns.clone(), rows, tag: format!("SELECT {count}"), affected: count })
+            Ok(Output {
+                columns: query.columns.clone(),
+                rows,
+                tag: CommandTag::Counted("SELECT", count),
+                affected: count,
+            })
         }
         PlannedStatement::Insert(insert) => insert::insert(&ex, insert),
         PlannedStatement::Update(update) => update::update(&ex, update),
@@ -120,7 +128,8 @@ pub fn execute(plan: &Plan, ctx: &ExecContext<'_>) -> Result<Output> {
         PlannedStatement::Explain(_) => {
             let rows: Vec<Row> =
                 crate::sql::planner::explain(plan).into_iter().map(|line| vec![Value::from(line)]).collect();
-            Ok(Output { columns: vec!["QUERY PLAN".into()], rows, tag: "EXPLAIN".into(), affected: 0 })
+            let columns = ["QUERY PLAN".to_string()].into();
+            Ok(Output { columns, rows, tag: CommandTag::Fixed("EXPLAIN"), affected: 0 })
         }
         PlannedStatement::CreateTable(_)
         | PlannedStatement::CreateIndex(_)

@@ -1,7 +1,10 @@
 //! What INSERT, UPDATE and DELETE have in common: counting written rows, evaluating
 //! RETURNING and building the [`Output`] with PostgreSQL's command tag.
 
+use std::sync::Arc;
+
 use crate::error::Result;
+use crate::sql::command_tag::CommandTag;
 use crate::sql::plan::Returning;
 use crate::txn::VisibleRow;
 use crate::types::Row;
@@ -33,11 +36,11 @@ impl<'p> Written<'p> {
     }
 
     /// The statement's output; `tag` is the command tag before the count (`INSERT 0`, `UPDATE`).
-    pub fn finish(self, tag: &str) -> Output {
+    pub fn finish(self, tag: &'static str) -> Output {
         Output {
-            columns: self.returning.map(|r| r.columns.clone()).unwrap_or_default(),
+            columns: self.returning.map_or_else(|| Arc::from([]), |r| r.columns.clone()),
             rows: self.rows,
-            tag: format!("{tag} {}", self.count),
+            tag: CommandTag::Counted(tag, self.count),
             affected: self.count,
         }
     }

@@ -69,7 +69,7 @@ pub enum PlannedStatement {
 #[derive(Clone, Debug)]
 pub struct QueryPlan {
     pub root: Node,
-    pub columns: Vec<String>,
+    pub columns: Arc<[String]>,
 }
 
 /// The table a scan or a write works on, as the catalog had it when the plan was made.
@@ -318,7 +318,7 @@ pub enum InsertColumn {
 #[derive(Clone, Debug)]
 pub struct Returning {
     pub exprs: Vec<Expr>,
-    pub columns: Vec<String>,
+    pub columns: Arc<[String]>,
 }
 
 #[derive(Clone, Debug)]

@@ -61,7 +61,7 @@ impl Planner<'_> {
                 }
             }
         }
-        Ok(Some(Returning { exprs, columns }))
+        Ok(Some(Returning { exprs, columns: columns.into() }))
     }
 
     /// WHERE of UPDATE / DELETE: the access path and the filter.

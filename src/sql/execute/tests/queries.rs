@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::sql::ast::{BinaryOp, JoinKind};
+use crate::sql::command_tag::CommandTag;
 use crate::sql::execute::test_support::{bin, col, null};
 use crate::sql::plan::{AggregateCall, AggregateFunction, SortKey, Subquery};
 use crate::storage::TableId;
@@ -29,7 +30,7 @@ fn full_scan_with_system_columns() {
     let out = db.exec(&txn, &select(scan(&db, AccessPath::FullScan, None), &["*"])).unwrap();
     assert_eq!(out.tag, "SELECT 3");
     assert_eq!(out.affected, 3);
-    assert_eq!(out.columns, vec!["*"]);
+    assert_eq!(*out.columns, ["*"]);
     assert_eq!(out.rows.len(), 3);
     let first = &out.rows[0];
     assert_eq!(first.len(), 5);
@@ -164,11 +165,13 @@ fn plan_ddl() -> Plan {
 fn explain_prints_the_plan_text() {
     let db = Db::new();
     let txn = db.begin(IsolationLevel::ReadCommitted);
-    let inner =
-        PlannedStatement::Query(QueryPlan { root: scan(&db, AccessPath::FullScan, None), columns: vec!["id".into()] });
+    let inner = PlannedStatement::Query(QueryPlan {
+        root: scan(&db, AccessPath::FullScan, None),
+        columns: ["id".to_string()].into(),
+    });
     let explain = plan(PlannedStatement::Explain(Box::new(inner)));
     let out = db.exec(&txn, &explain).unwrap();
-    assert_eq!((out.columns, out.tag.as_str()), (vec!["QUERY PLAN".to_string()], "EXPLAIN"));
+    assert_eq!((&*out.columns, out.tag), (&["QUERY PLAN".to_string()][..], CommandTag::Fixed("EXPLAIN")));
     assert!(!out.rows.is_empty());
     assert!(out.rows.iter().all(|r| matches!(r.as_slice(), [Value::Text(_)])));
     let text: Vec<String> = out.rows.iter().map(|r| r[0].to_text()).collect();

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::sql::ast::BinaryOp;
+use crate::sql::command_tag::CommandTag;
 use crate::sql::execute::test_support::{bin, col, null};
 use crate::sql::plan::{DeletePlan, InsertColumn, UpdatePlan};
 
@@ -24,7 +25,7 @@ fn insert_coerces_and_returns() {
     let ret = returning(vec![col(0), col(1), col(2), col(4)], &["id", "owner", "balance", "xmax"]);
     let out = db.exec(&txn, &insert_values(&db, values, ret)).unwrap();
     assert_eq!(out.tag, "INSERT 0 1");
-    assert_eq!(out.columns, vec!["id", "owner", "balance", "xmax"]);
+    assert_eq!(*out.columns, ["id", "owner", "balance", "xmax"]);
     let mut expected = row(4, "dan  ", 400);
     expected.push(Value::Integer(0));
     assert_eq!(out.rows, vec![expected]);
@@ -57,7 +58,7 @@ fn insert_from_a_query_over_the_same_table() {
         columns: vec![InsertColumn::FromQuery(0), InsertColumn::FromQuery(1), InsertColumn::Default(7.into())],
     };
     let out = run(&db, PlannedStatement::Insert(InsertPlan { table: db.accounts(), source, returning: None })).unwrap();
-    assert_eq!((out.tag.as_str(), out.affected), ("INSERT 0 3", 3));
+    assert_eq!((out.tag, out.affected), (CommandTag::Counted("INSERT 0", 3), 3));
     let contents = db.contents();
     assert_eq!(contents.len(), 6);
     assert_eq!(contents[5], row(13, "cy", 7));
@@ -128,5 +129,5 @@ fn delete_returns_the_deleted_rows() {
         returning: None,
     };
     let out = run(&db, PlannedStatement::Delete(none)).unwrap();
-    assert_eq!((out.tag.as_str(), out.columns.len(), out.rows.len()), ("DELETE 0", 0, 0));
+    assert_eq!((out.tag, out.columns.len(), out.rows.len()), (CommandTag::Counted("DELETE", 0), 0, 0));
 }

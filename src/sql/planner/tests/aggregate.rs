@@ -26,7 +26,7 @@ fn aggregate(q: &QueryPlan) -> (Vec<Expr>, Vec<crate::sql::plan::AggregateCall>)
 #[test]
 fn group_by_plans_an_aggregate_below_the_projection() {
     let (q, _) = query("SELECT owner, sum(balance) FROM accounts GROUP BY owner");
-    assert_eq!(q.columns, vec!["owner", "sum"]);
+    assert_eq!(*q.columns, ["owner", "sum"]);
     let (groups, calls) = aggregate(&q);
     assert!(matches!(groups[..], [Expr::Column(1)]));
     assert!(
@@ -141,7 +141,7 @@ fn order_by_names_ordinals_and_expressions() {
 #[test]
 fn order_by_input_expressions_are_hidden_columns() {
     let (q, _) = query("SELECT v FROM t ORDER BY k + 1 NULLS FIRST LIMIT 3");
-    assert_eq!(q.columns, vec!["v"]);
+    assert_eq!(*q.columns, ["v"]);
     let Node::Project { exprs, input } = &q.root else { panic!("{:?}", q.root) };
     assert!(matches!(exprs[..], [Expr::Column(0)]));
     let Node::Limit { input, .. } = &**input else { panic!() };

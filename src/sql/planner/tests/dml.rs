@@ -122,7 +122,7 @@ fn catalog_tables() -> Vec<TableSchema> {
 fn returning_binds_over_the_written_row() {
     let i = insert("INSERT INTO t VALUES (1, 2, 'a') RETURNING *, xmin, k + 1 AS k1");
     let r = i.returning.expect("returning");
-    assert_eq!(r.columns, vec!["id", "k", "v", "xmin", "k1"]);
+    assert_eq!(*r.columns, ["id", "k", "v", "xmin", "k1"]);
     assert!(matches!(r.exprs[..4], [Expr::Column(0), Expr::Column(1), Expr::Column(2), Expr::Column(3)]));
     let u = update("UPDATE t AS x SET k = k + 1 RETURNING x.k, v");
     assert!(matches!(u.returning.expect("returning").exprs[..], [Expr::Column(1), Expr::Column(2)]));

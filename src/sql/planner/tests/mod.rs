@@ -188,7 +188,7 @@ fn statements_of_the_connection_layer_are_not_planned() {
 #[test]
 fn select_without_from_reads_one_empty_row() {
     let (q, plan) = query("SELECT 1, 'a' AS b");
-    assert_eq!(q.columns, vec!["?column?", "b"]);
+    assert_eq!(*q.columns, ["?column?", "b"]);
     assert!(matches!(bottom(&q.root), Node::Values { rows, width: 0 } if rows.len() == 1));
     assert_eq!(plan.parameter_count, 0);
     assert_eq!(explained("SELECT 1"), vec!["Result"]);
@@ -207,7 +207,7 @@ fn explain_statement_wraps_the_inner_plan() {
 fn planning_deep_expressions_does_not_overflow() {
     let sql = format!("SELECT {} FROM t WHERE k > 1 GROUP BY k HAVING k < 3", vec!["k"; 200].join(" + "));
     let (q, _) = query(&sql);
-    assert_eq!(q.columns, vec!["?column?"]);
+    assert_eq!(*q.columns, ["?column?"]);
     // The translator refuses nesting beyond 500 levels; the planner copes with that much.
     let k = || ast::Expr::Column { table: None, name: "k".into() };
     let mut deep = k();

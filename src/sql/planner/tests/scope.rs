@@ -28,7 +28,7 @@ fn columns_of(exprs: &[Expr]) -> Vec<usize> {
 
 #[test]
 fn tables_are_named_by_alias_when_they_have_one() {
-    assert_eq!(query("SELECT a.id FROM accounts a").0.columns, vec!["id"]);
+    assert_eq!(*query("SELECT a.id FROM accounts a").0.columns, ["id"]);
     fails("SELECT accounts.id FROM accounts a", "42P01", "accounts");
     fails("SELECT id FROM nope", "42P01", "relation \"nope\" does not exist");
     fails("SELECT a.nope FROM accounts a", "42703", "a.nope");
@@ -42,16 +42,16 @@ fn unqualified_names_search_every_from_item() {
     assert_eq!(columns_of(&projection(&q)), vec![6, 1, 5, 0]);
     fails("SELECT id FROM t, accounts", "42702", "column reference \"id\" is ambiguous");
     fails("SELECT 1 FROM t, t", "42712", "table name \"t\" specified more than once");
-    assert_eq!(query("SELECT a.k, b.k FROM t a, t b").0.columns, vec!["k", "k"]);
+    assert_eq!(*query("SELECT a.k, b.k FROM t a, t b").0.columns, ["k", "k"]);
 }
 
 #[test]
 fn wildcards_expand_user_columns_in_from_order() {
     let (q, _) = query("SELECT * FROM t, accounts");
-    assert_eq!(q.columns, vec!["id", "k", "v", "id", "owner", "balance"]);
+    assert_eq!(*q.columns, ["id", "k", "v", "id", "owner", "balance"]);
     assert_eq!(columns_of(&projection(&q)), vec![0, 1, 2, 5, 6, 7]);
     let (q, _) = query("SELECT accounts.*, t.k FROM t, accounts");
-    assert_eq!(q.columns, vec!["id", "owner", "balance", "k"]);
+    assert_eq!(*q.columns, ["id", "owner", "balance", "k"]);
     fails("SELECT x.* FROM t", "42P01", "x");
     fails("SELECT *", "42601", "SELECT * with no tables specified is not valid");
 }
@@ -63,7 +63,7 @@ fn system_columns_follow_the_table_columns() {
     // A user column of that name wins; `*` never shows system columns.
     let (q, _) = query("SELECT xmin, xmax FROM odd");
     assert_eq!(columns_of(&projection(&q)), vec![0, 3]);
-    assert_eq!(query("SELECT * FROM odd").0.columns, vec!["xmin", "val"]);
+    assert_eq!(*query("SELECT * FROM odd").0.columns, ["xmin", "val"]);
     fails("SELECT xmin FROM t, accounts", "42702", "xmin");
 }
 
@@ -74,11 +74,11 @@ fn output_columns_are_named_as_postgres_names_them() {
          EXISTS (SELECT 1 FROM t), (SELECT max(amount) FROM orders), coalesce(k, 0), $1 FROM t",
     );
     assert_eq!(
-        q.columns,
-        vec!["id", "kk", "lower", "?column?", "case", "k", "int4", "exists", "max", "coalesce", "?column?"]
+        *q.columns,
+        ["id", "kk", "lower", "?column?", "case", "k", "int4", "exists", "max", "coalesce", "?column?"]
     );
     let (q, _) = query("SELECT count(*), sum(k), max(v) AS m FROM t");
-    assert_eq!(q.columns, vec!["count", "sum", "m"]);
+    assert_eq!(*q.columns, ["count", "sum", "m"]);
 }
 
 #[test]
@@ -164,10 +164,10 @@ fn subquery_errors() {
 #[test]
 fn subqueries_in_from_are_inlined_under_their_alias() {
     let (q, plan) = query("SELECT s.x, y FROM (SELECT k AS x, v AS y FROM t) s WHERE s.x > 1");
-    assert_eq!(q.columns, vec!["x", "y"]);
+    assert_eq!(*q.columns, ["x", "y"]);
     assert!(plan.subqueries.is_empty());
     assert!(matches!(bottom(&q.root), Node::Scan { .. }));
-    assert_eq!(query("SELECT * FROM (SELECT k, v FROM t) s").0.columns, vec!["k", "v"]);
+    assert_eq!(*query("SELECT * FROM (SELECT k, v FROM t) s").0.columns, ["k", "v"]);
     // A FROM subquery cannot see its siblings (no LATERAL) ...
     fails("SELECT 1 FROM t, (SELECT t.k) s", "42P01", "t");
     // ... but may read the enclosing query, which makes the enclosing subquery correlated.
