@@ -17,7 +17,7 @@
 //! A version whose deleter committed with an id below the horizon is invisible to every
 //! present and future snapshot, so vacuum may remove it.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::{Mutex, RwLock};
@@ -34,18 +34,35 @@ const STATUS_TRIM_SLACK: usize = 4096;
 #[derive(Debug)]
 struct Registry {
     next_id: u64,
-    /// Running transactions and the `xmin` of the snapshot each uses (its own id until it
-    /// takes one).
-    running: BTreeMap<TxnId, TxnId>,
+    /// Running transactions, by id, and the `xmin` of the snapshot each uses (its own id until
+    /// it takes one). A sorted vector: a new transaction has the largest id, so it goes at the
+    /// end, and the set is small (one entry per running transaction), so removal is a short
+    /// shift; unlike a map, it allocates nothing once it has grown.
+    running: Vec<(TxnId, TxnId)>,
 }
 
 impl Registry {
     /// The snapshot of this instant: who runs, and the next id.
     fn snapshot(&self) -> Snapshot {
         let xmax = TxnId(self.next_id);
-        let running: Vec<TxnId> = self.running.keys().copied().collect();
+        let running: Vec<TxnId> = self.running.iter().map(|&(id, _)| id).collect();
         let xmin = running.first().copied().unwrap_or(xmax);
         Snapshot { xmin, xmax, running }
+    }
+
+    fn position(&self, txn: TxnId) -> Option<usize> {
+        self.running.binary_search_by_key(&txn, |&(id, _)| id).ok()
+    }
+
+    fn remove(&mut self, txn: TxnId) {
+        if let Some(i) = self.position(txn) {
+            self.running.remove(i);
+        }
+    }
+
+    /// The oldest snapshot `xmin` in use or still possible; see the module documentation.
+    fn horizon(&self) -> TxnId {
+        self.running.iter().map(|&(_, xmin)| xmin).min().unwrap_or(TxnId(self.next_id))
     }
 }
 
@@ -73,7 +90,7 @@ impl Default for TxnManager {
 impl TxnManager {
     pub fn new() -> TxnManager {
         TxnManager {
-            registry: Mutex::new(Registry { next_id: 1, running: BTreeMap::new() }),
+            registry: Mutex::new(Registry { next_id: 1, running: Vec::new() }),
             status: RwLock::new(StatusTable { base: 1, entries: VecDeque::new() }),
             commit_seq: AtomicU64::new(0),
         }
@@ -84,7 +101,7 @@ impl TxnManager {
         let mut registry = self.registry.lock();
         let id = TxnId(registry.next_id);
         registry.next_id += 1;
-        registry.running.insert(id, id);
+        registry.running.push((id, id));
         let mut status = self.status.write();
         debug_assert_eq!(status.base + status.entries.len() as u64, id.0);
         status.entries.push_back(TxnStatus::InProgress);
@@ -96,8 +113,8 @@ impl TxnManager {
     pub fn snapshot(&self, reader: TxnId) -> Snapshot {
         let mut registry = self.registry.lock();
         let snapshot = registry.snapshot();
-        if let Some(slot) = registry.running.get_mut(&reader) {
-            *slot = snapshot.xmin;
+        if let Some(i) = registry.position(reader) {
+            registry.running[i].1 = snapshot.xmin;
         }
         snapshot
     }
@@ -120,42 +137,39 @@ impl TxnManager {
     }
 
     /// Marks `txn` committed and removes it from the running set, atomically with respect to
-    /// snapshots. Returns its position in the commit order.
-    pub fn commit(&self, txn: TxnId) -> u64 {
+    /// snapshots. Returns its position in the commit order and the horizon after it left.
+    pub fn commit(&self, txn: TxnId) -> (u64, TxnId) {
         let mut registry = self.registry.lock();
         let seq = self.commit_seq.fetch_add(1, Ordering::AcqRel) + 1;
-        self.set_status(txn, TxnStatus::Committed(seq));
-        registry.running.remove(&txn);
-        self.trim(&registry);
-        seq
+        registry.remove(txn);
+        self.set_status_and_trim(&registry, txn, TxnStatus::Committed(seq));
+        (seq, registry.horizon())
     }
 
     /// Marks `txn` aborted. It stays in the running set (invisible to new snapshots) until
     /// [`finish_abort`](Self::finish_abort), after its versions have been removed.
     pub fn mark_aborted(&self, txn: TxnId) {
-        let _registry = self.registry.lock();
-        self.set_status(txn, TxnStatus::Aborted);
+        let registry = self.registry.lock();
+        self.set_status_and_trim(&registry, txn, TxnStatus::Aborted);
     }
 
-    /// Removes an aborted transaction from the running set once its undo is complete.
-    pub fn finish_abort(&self, txn: TxnId) {
+    /// Removes an aborted transaction from the running set once its undo is complete. Returns
+    /// the horizon after it left.
+    pub fn finish_abort(&self, txn: TxnId) -> TxnId {
         let mut registry = self.registry.lock();
-        registry.running.remove(&txn);
-        self.trim(&registry);
+        registry.remove(txn);
+        registry.horizon()
     }
 
-    fn set_status(&self, txn: TxnId, value: TxnStatus) {
+    /// Sets the status of `txn`, then drops entries below the oldest running transaction if
+    /// the table has grown: one write lock of the status table for both.
+    fn set_status_and_trim(&self, registry: &Registry, txn: TxnId, value: TxnStatus) {
         let mut status = self.status.write();
         let base = status.base;
         if let Some(slot) = txn.0.checked_sub(base).and_then(|i| status.entries.get_mut(i as usize)) {
             *slot = value;
         }
-    }
-
-    /// Drops status entries below the oldest running transaction when the table has grown.
-    fn trim(&self, registry: &Registry) {
-        let oldest = registry.running.keys().next().map_or(registry.next_id, |t| t.0);
-        let mut status = self.status.write();
+        let oldest = registry.running.first().map_or(registry.next_id, |(t, _)| t.0);
         if status.entries.len() < STATUS_TRIM_SLACK || oldest <= status.base {
             return;
         }
@@ -166,13 +180,12 @@ impl TxnManager {
 
     /// The oldest snapshot `xmin` in use or still possible; see the module documentation.
     pub fn horizon(&self) -> TxnId {
-        let registry = self.registry.lock();
-        registry.running.values().min().copied().unwrap_or(TxnId(registry.next_id))
+        self.registry.lock().horizon()
     }
 
     /// The running transactions, in id order.
     pub fn running(&self) -> Vec<TxnId> {
-        self.registry.lock().running.keys().copied().collect()
+        self.registry.lock().running.iter().map(|&(id, _)| id).collect()
     }
 
     /// How many commits have happened.

@@ -289,7 +289,7 @@ impl Transaction {
     /// SERIALIZABLE transaction first passes the SSI pre-commit check; if it fails, the
     /// transaction is aborted and the 40001 error returned.
     pub fn commit(self) -> Result<()> {
-        if self.in_ssi.get() {
+        let horizon = if self.in_ssi.get() {
             // The check, the commit and its report form one step for the tracker: no other
             // serializable transaction may check or commit in between.
             let sequence = self.engine.ssi_sequence.lock();
@@ -299,18 +299,19 @@ impl Transaction {
                 return Err(e);
             }
             self.ended.set(true);
-            let seq = self.engine.manager.commit(self.id);
+            let (seq, horizon) = self.engine.manager.commit(self.id);
             self.engine.ssi.committed(self.id, seq, !self.undo.borrow().is_empty());
+            horizon
         } else {
             self.ended.set(true);
-            self.engine.manager.commit(self.id);
-        }
+            self.engine.manager.commit(self.id).1
+        };
         if self.in_lock_manager.get() {
             self.engine.locks.release_all(self.id);
         }
         let undo = self.undo.borrow();
         self.engine.vacuum.push(self.id, undo.ended_rows());
-        self.engine.vacuum.after_transaction_end(&self.engine);
+        self.engine.vacuum.after_transaction_end(&self.engine, horizon);
         Ok(())
     }
 
@@ -331,8 +332,8 @@ impl Transaction {
         if self.in_lock_manager.get() {
             self.engine.locks.release_all(self.id);
         }
-        self.engine.manager.finish_abort(self.id);
-        self.engine.vacuum.after_transaction_end(&self.engine);
+        let horizon = self.engine.manager.finish_abort(self.id);
+        self.engine.vacuum.after_transaction_end(&self.engine, horizon);
     }
 }
 

@@ -103,15 +103,20 @@ impl std::fmt::Debug for VacuumQueue {
 }
 
 impl VacuumQueue {
-    /// Queues the rows a committed transaction `deleter` ended.
+    /// Queues the rows a committed transaction `deleter` ended (the queue's lock is not taken
+    /// when there are none).
     pub fn push<'a>(&self, deleter: TxnId, rows: impl Iterator<Item = (&'a Arc<Table>, &'a Key)>) {
+        let mut rows = rows.peekable();
+        if rows.peek().is_none() {
+            return;
+        }
         let mut pending = self.pending.lock();
         pending.extend(rows.map(|(t, k)| Pending { table: Arc::downgrade(t), key: k.clone(), deleter }));
     }
 
-    /// Records the horizon after a transaction ended, and runs the queue if it is long.
-    pub fn after_transaction_end(&self, engine: &Engine) {
-        let horizon = engine.manager.horizon();
+    /// Records `horizon`, the horizon right after a transaction ended, and runs the queue if
+    /// it is long.
+    pub fn after_transaction_end(&self, engine: &Engine, horizon: TxnId) {
         self.horizon.store(horizon.0, Ordering::Release);
         if self.pending.lock().len() >= QUEUE_RUN_THRESHOLD {
             self.run(engine);
