@@ -43,7 +43,7 @@ use std::sync::Arc;
 pub use interrupt::Interrupt;
 pub use lock_manager::{HeldLock, LockManager, LockMode, LockTarget, LockWait, WaitPolicy};
 pub use manager::TxnManager;
-pub use read::{ScanRange, VisibleRow};
+pub use read::{IndexScan, ScanRange, TableScan, VisibleRow};
 pub use snapshot::Snapshot;
 pub use transaction::{Savepoint, Transaction, TxnOptions};
 pub use two_phase_locking::StatementIntent;

@@ -59,7 +59,7 @@ impl<'a> Executor<'a> {
     pub fn start<'s>(&'s self, node: &'s Node, outer: &Outer) -> Result<RowIter<'s>> {
         let scope = self.scope(outer.clone());
         Ok(match node {
-            Node::Scan { table, access, filter } => scan::scan(self, table, access, filter.as_ref(), outer)?,
+            Node::Scan { table, access, filter } => scan::scan(self, table, access, filter.as_ref(), None, outer)?,
             Node::Values { rows, .. } => Box::new(rows.iter().map(move |exprs| scope.eval_all(exprs, &[]))),
             Node::Filter { input, predicate } => {
                 let input = self.start(input, outer)?;
@@ -68,6 +68,12 @@ impl<'a> Executor<'a> {
                 }))
             }
             Node::Project { input, exprs } => {
+                // Column references over a scan: the scan builds the projected rows itself.
+                if let Node::Scan { table, access, filter } = &**input {
+                    if let Some(columns) = scan::plain_columns(exprs) {
+                        return scan::scan(self, table, access, filter.as_ref(), Some(columns), outer);
+                    }
+                }
                 let input = self.start(input, outer)?;
                 // Leading columns in order (`SELECT *`, `SELECT id, k, v`): the input row,
                 // shortened, is the output; nothing is built or copied.

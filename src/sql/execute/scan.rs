@@ -18,10 +18,10 @@
 use std::ops::Bound;
 use std::sync::Arc;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TxnId};
 use crate::sql::plan::{AccessPath, Expr, KeyRange, TableRef};
 use crate::storage::Table;
-use crate::txn::{ScanRange, VisibleRow};
+use crate::txn::{IndexScan, ScanRange, TableScan, VisibleRow};
 use crate::types::{DataType, Key, Row, TableSchema, Value};
 
 use super::cast::parse_as;
@@ -34,17 +34,38 @@ use super::RowIter;
 pub(crate) fn row_of(v: &VisibleRow) -> Row {
     let mut row = Vec::with_capacity(v.data.len() + crate::sql::plan::SYSTEM_COLUMNS);
     row.extend(v.data.iter().cloned());
-    row.push(Value::Integer(i64::try_from(v.xmin.0).unwrap_or(i64::MAX)));
-    row.push(Value::Integer(i64::try_from(v.xmax.0).unwrap_or(i64::MAX)));
+    row.push(system_column(v.xmin));
+    row.push(system_column(v.xmax));
     row
 }
 
-/// A plan's Scan node: the rows of `access` that pass `filter`.
+/// Column `c` of the row [`row_of`] would build.
+fn column_of(v: &VisibleRow, c: usize) -> Value {
+    match v.data.get(c) {
+        Some(value) => value.clone(),
+        None if c == v.data.len() => system_column(v.xmin),
+        None => system_column(v.xmax),
+    }
+}
+
+fn system_column(txn: TxnId) -> Value {
+    Value::Integer(i64::try_from(txn.0).unwrap_or(i64::MAX))
+}
+
+/// The columns a projection made only of column references picks, if it is one.
+pub(crate) fn plain_columns(exprs: &[Expr]) -> Option<Vec<usize>> {
+    exprs.iter().map(|e| if let Expr::Column(c) = e { Some(*c) } else { None }).collect()
+}
+
+/// A plan's Scan node: the rows of `access` that pass `filter`. With `columns`, a projection
+/// of plain columns that sits on the scan (`SELECT k, v FROM t WHERE ...`): each row is built
+/// with those columns only, straight from the version; the filter still sees the whole row.
 pub(crate) fn scan<'s>(
     ex: &'s Executor<'_>,
     table: &TableRef,
     access: &AccessPath,
     filter: Option<&'s Expr>,
+    columns: Option<Vec<usize>>,
     outer: &Outer,
 ) -> Result<RowIter<'s>> {
     let rows = visible_rows(ex, table, access, outer)?;
@@ -52,8 +73,13 @@ pub(crate) fn scan<'s>(
     Ok(Box::new(rows.filter_map(move |version| {
         version
             .and_then(|v| {
-                let row = row_of(&v);
-                Ok(scope.passes(filter, &row, "WHERE")?.then_some(row))
+                if filter.is_some() && !scope.passes(filter, &row_of(&v), "WHERE")? {
+                    return Ok(None);
+                }
+                Ok(Some(match &columns {
+                    Some(columns) => columns.iter().map(|&c| column_of(&v, c)).collect(),
+                    None => row_of(&v),
+                }))
             })
             .transpose()
     })))
@@ -78,30 +104,49 @@ pub(crate) fn candidates(
     Ok(out)
 }
 
+/// The versions one access path yields: a primary-key scan, an index scan, or none (a bound
+/// was NULL). An enum rather than a boxed iterator: one allocation less per scan.
+pub(crate) enum VisibleRows<'s> {
+    Table(TableScan<'s>),
+    Index(IndexScan<'s>),
+    Empty,
+}
+
+impl Iterator for VisibleRows<'_> {
+    type Item = Result<VisibleRow>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            VisibleRows::Table(scan) => scan.next(),
+            VisibleRows::Index(scan) => scan.next(),
+            VisibleRows::Empty => None,
+        }
+    }
+}
+
 /// The versions this statement sees through `access`, unfiltered.
 pub(crate) fn visible_rows<'s>(
     ex: &'s Executor<'_>,
     table: &TableRef,
     access: &AccessPath,
     outer: &Outer,
-) -> Result<Box<dyn Iterator<Item = Result<VisibleRow>> + 's>> {
+) -> Result<VisibleRows<'s>> {
     let data: &'s Arc<Table> = ex.table(table)?;
     let scope = ex.scope(outer.clone());
     let (range, index) = match access {
         AccessPath::FullScan => (Some(ScanRange::all()), None),
         AccessPath::PrimaryKey(range) => {
-            let types = key_types(&table.schema, &table.schema.primary_key)?;
-            (scan_range(range, &types, &scope)?, None)
+            (scan_range(range, &KeyColumns::new(&table.schema, &table.schema.primary_key), &scope)?, None)
         }
         AccessPath::Index { index, range } => {
             let columns = &table.schema.indexes.get(*index).ok_or_else(|| no_index(table, *index))?.columns;
-            (scan_range(range, &key_types(&table.schema, columns)?, &scope)?, Some(*index))
+            (scan_range(range, &KeyColumns::new(&table.schema, columns), &scope)?, Some(*index))
         }
     };
-    let Some(range) = range else { return Ok(Box::new(std::iter::empty())) };
-    Ok(match index {
-        None => Box::new(ex.txn.scan(data, range)),
-        Some(index) => Box::new(ex.txn.index_scan(data, index, range)),
+    Ok(match (range, index) {
+        (None, _) => VisibleRows::Empty,
+        (Some(range), None) => VisibleRows::Table(ex.txn.scan(data, range)),
+        (Some(range), Some(index)) => VisibleRows::Index(ex.txn.index_scan(data, index, range)),
     })
 }
 
@@ -109,47 +154,59 @@ fn no_index(table: &TableRef, index: usize) -> Error {
     Error::Internal(format!("table \"{}\" has no index #{index}", table.schema.name))
 }
 
-/// The types of the key columns `columns` of `schema`.
-fn key_types(schema: &TableSchema, columns: &[usize]) -> Result<Vec<DataType>> {
-    columns
-        .iter()
-        .map(|&c| {
-            schema
-                .columns
-                .get(c)
-                .map(|col| col.data_type)
-                .ok_or_else(|| Error::Internal(format!("table \"{}\" has no column #{c}", schema.name)))
-        })
-        .collect()
+/// The key columns of an access path (positions in `schema`), whose types the bound values
+/// are brought to.
+pub(crate) struct KeyColumns<'a> {
+    schema: &'a TableSchema,
+    columns: &'a [usize],
+}
+
+impl<'a> KeyColumns<'a> {
+    pub fn new(schema: &'a TableSchema, columns: &'a [usize]) -> KeyColumns<'a> {
+        KeyColumns { schema, columns }
+    }
+
+    fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// The type of key column `i`.
+    fn data_type(&self, i: usize) -> Result<DataType> {
+        let column = self.columns.get(i).and_then(|&c| self.schema.columns.get(c));
+        column
+            .map(|c| c.data_type)
+            .ok_or_else(|| Error::Internal(format!("table \"{}\" has no key column #{i}", self.schema.name)))
+    }
 }
 
 /// Evaluates a key range; `None` when it is empty because a bound is NULL.
-pub(crate) fn scan_range(range: &KeyRange, types: &[DataType], scope: &Scope<'_>) -> Result<Option<ScanRange>> {
-    let (Some(lower), Some(upper)) = (bound(&range.lower, types, scope)?, bound(&range.upper, types, scope)?) else {
+pub(crate) fn scan_range(range: &KeyRange, columns: &KeyColumns<'_>, scope: &Scope<'_>) -> Result<Option<ScanRange>> {
+    let (Some(lower), Some(upper)) = (bound(&range.lower, columns, scope)?, bound(&range.upper, columns, scope)?)
+    else {
         return Ok(None);
     };
     Ok(Some(ScanRange { lower, upper }))
 }
 
 /// One bound; `None` when a value is NULL.
-fn bound(bound: &Bound<Vec<Expr>>, types: &[DataType], scope: &Scope<'_>) -> Result<Option<Bound<Key>>> {
+fn bound(bound: &Bound<Vec<Expr>>, columns: &KeyColumns<'_>, scope: &Scope<'_>) -> Result<Option<Bound<Key>>> {
     let exprs = match bound {
         Bound::Unbounded => return Ok(Some(Bound::Unbounded)),
         Bound::Included(exprs) | Bound::Excluded(exprs) => exprs,
     };
-    if exprs.len() > types.len() || exprs.is_empty() {
-        return Err(Error::Internal(format!("key bound of {} values over {} key columns", exprs.len(), types.len())));
+    if exprs.len() > columns.len() || exprs.is_empty() {
+        return Err(Error::Internal(format!("key bound of {} values over {} key columns", exprs.len(), columns.len())));
     }
     let key = if let [expr] = exprs.as_slice() {
         // One column, the common case: no vector to build.
-        match key_value(scope.eval_const(expr)?, types[0])? {
+        match key_value(scope.eval_const(expr)?, columns.data_type(0)?)? {
             Some(v) => Key::One(v),
             None => return Ok(None),
         }
     } else {
         let mut values = Vec::with_capacity(exprs.len());
-        for (expr, &data_type) in exprs.iter().zip(types) {
-            match key_value(scope.eval_const(expr)?, data_type)? {
+        for (i, expr) in exprs.iter().enumerate() {
+            match key_value(scope.eval_const(expr)?, columns.data_type(i)?)? {
                 Some(v) => values.push(v),
                 None => return Ok(None),
             }
@@ -179,9 +236,20 @@ fn key_value(v: Value, column: DataType) -> Result<Option<Value>> {
 mod tests {
     use super::*;
     use crate::sql::execute::test_support::{lit, null, scope};
+    use crate::types::ColumnSchema;
 
     fn range(lower: Bound<Vec<Expr>>, upper: Bound<Vec<Expr>>, types: &[DataType]) -> Result<Option<ScanRange>> {
-        scan_range(&KeyRange { lower, upper }, types, &scope(&[Value::text("7")]))
+        let column = |i: usize, data_type| ColumnSchema {
+            name: format!("c{i}"),
+            data_type,
+            max_chars: None,
+            nullable: true,
+            default: Value::Null,
+        };
+        let columns = types.iter().enumerate().map(|(i, &t)| column(i, t)).collect();
+        let schema = TableSchema { name: "t".into(), columns, primary_key: vec![], indexes: vec![] };
+        let positions: Vec<usize> = (0..types.len()).collect();
+        scan_range(&KeyRange { lower, upper }, &KeyColumns::new(&schema, &positions), &scope(&[Value::text("7")]))
     }
 
     fn values(b: &Bound<Key>) -> Option<Vec<Value>> {
