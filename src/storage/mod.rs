@@ -21,5 +21,5 @@ pub mod table;
 pub mod version;
 
 pub use catalog::{Catalog, CatalogSnapshot, Table};
-pub use table::{IndexData, IndexEntry, TableData};
+pub use table::{IndexData, IndexEntry, PruneLosses, TableData};
 pub use version::{Chain, RowData, Version, NO_TXN};

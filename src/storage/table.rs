@@ -68,6 +68,41 @@ impl IndexData {
     }
 }
 
+/// What pruning a chain takes away besides its dead versions.
+#[derive(Debug, Default, PartialEq)]
+pub struct PruneLosses {
+    /// No version is left: the chain goes, and with it the key.
+    pub chain_goes: bool,
+    /// Index entries (by index position) that only dead versions needed.
+    pub entries: Vec<(usize, IndexEntry)>,
+}
+
+/// The entries of `indexes` that the versions marked `dead` of the chain `versions` of `key`
+/// need and no other version of it does. No allocation when there are none (an UPDATE that
+/// left the indexed columns alone).
+fn lost_index_entries(
+    indexes: &[IndexData],
+    key: &Key,
+    versions: &[Version],
+    dead: &[bool],
+) -> Vec<(usize, IndexEntry)> {
+    let mut lost: Vec<(usize, IndexEntry)> = Vec::new();
+    for (position, index) in indexes.iter().enumerate() {
+        let same_key = |a: &Version, b: &Version| index.schema.columns.iter().all(|&c| a.data[c] == b.data[c]);
+        for (v, _) in versions.iter().zip(dead).filter(|(_, &d)| d) {
+            let needed = versions.iter().zip(dead).any(|(k, &d)| !d && same_key(k, v));
+            if needed {
+                continue;
+            }
+            let entry = IndexEntry { key: index.key_of(&v.data), pk: key.clone() };
+            if !lost.iter().any(|(p, e)| *p == position && *e == entry) {
+                lost.push((position, entry));
+            }
+        }
+    }
+    lost
+}
+
 /// The rows and indexes of one table.
 #[derive(Debug, Default)]
 pub struct TableData {
@@ -165,44 +200,44 @@ impl TableData {
         }
     }
 
-    /// What pruning the versions of `key` for which `is_dead` holds would take away: whether
-    /// the chain (and so the key) would go, and which index entries (by index position).
-    pub fn prune_losses(&self, key: &Key, is_dead: impl Fn(&Version) -> bool) -> (bool, Vec<(usize, IndexEntry)>) {
-        let Some(chain) = self.rows.get(key) else { return (false, Vec::new()) };
-        let (dead, kept): (Vec<&Version>, Vec<&Version>) = chain.versions.iter().partition(|v| is_dead(v));
-        let mut lost = Vec::new();
-        for (position, index) in self.indexes.iter().enumerate() {
-            for v in &dead {
-                let index_key = index.key_of(&v.data);
-                let needed = kept.iter().any(|k| index.key_of(&k.data) == index_key);
-                let entry = IndexEntry { key: index_key, pk: key.clone() };
-                if !needed && !lost.contains(&(position, entry.clone())) {
-                    lost.push((position, entry));
-                }
-            }
-        }
-        (!dead.is_empty() && kept.is_empty(), lost)
-    }
-
-    /// Removes every version of `key` for which `is_dead` holds, and index entries that no
-    /// remaining version needs. Returns how many versions went.
-    pub fn prune(&mut self, key: &Key, is_dead: impl Fn(&Version) -> bool) -> usize {
+    /// Removes every version of `key` for which `is_dead` holds, the index entries no
+    /// remaining version needs, and the chain once no version is left: all in one lookup of
+    /// the chain. When more than versions would go (the chain, or index entries), `allowed`
+    /// is asked first, with what would go; if it refuses, nothing is removed. Returns how many
+    /// versions went.
+    pub fn prune(
+        &mut self,
+        key: &Key,
+        is_dead: impl Fn(&Version) -> bool,
+        allowed: impl FnOnce(&PruneLosses) -> bool,
+    ) -> usize {
         let Some(chain) = self.rows.get_mut(key) else { return 0 };
+        // The common case first: nothing to prune.
         if !chain.versions.iter().any(&is_dead) {
             return 0;
         }
-        let mut removed = Vec::new();
-        chain.versions.retain(|v| {
-            if is_dead(v) {
-                removed.push(v.data.clone());
-                false
-            } else {
-                true
-            }
+        let dead: Vec<bool> = chain.versions.iter().map(is_dead).collect();
+        let dead_count = dead.iter().filter(|&&d| d).count();
+        let losses = PruneLosses {
+            chain_goes: dead_count == chain.versions.len(),
+            entries: lost_index_entries(&self.indexes, key, &chain.versions, &dead),
+        };
+        if (losses.chain_goes || !losses.entries.is_empty()) && !allowed(&losses) {
+            return 0;
+        }
+        let mut position = 0;
+        chain.versions.retain(|_| {
+            position += 1;
+            !dead[position - 1]
         });
-        self.version_count -= removed.len();
-        self.forget_index_entries(key, &removed);
-        removed.len()
+        for (index, entry) in &losses.entries {
+            self.indexes[*index].entries.remove(entry);
+        }
+        if losses.chain_goes {
+            self.rows.remove(key);
+        }
+        self.version_count -= dead_count;
+        dead_count
     }
 
     /// Drops the index entries of `removed` row data that no version left under `key` needs,
@@ -287,7 +322,7 @@ mod tests {
         assert_eq!(index_keys(&t), vec![(10, 1), (20, 1)]);
         assert_eq!(t.version_count(), 2);
 
-        assert_eq!(t.prune(&key(1), |v| v.xmax == TxnId(5)), 1);
+        assert_eq!(t.prune(&key(1), |v| v.xmax == TxnId(5), |_| true), 1);
         assert_eq!(index_keys(&t), vec![(20, 1)]);
         assert_eq!(t.version_count(), 1);
     }
@@ -313,7 +348,7 @@ mod tests {
         let mut t = TableData::new(&schema());
         t.append_version(key(7), Version::new(TxnId(3), 0, row(7, 1)));
         t.end_newest(&key(7), TxnId(4), 0);
-        t.prune(&key(7), |_| true);
+        t.prune(&key(7), |_| true, |_| true);
         assert!(t.chain(&key(7)).is_none());
         assert!(index_keys(&t).is_empty());
         assert_eq!(t.version_count(), 0);
@@ -325,7 +360,44 @@ mod tests {
         t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10)));
         t.end_newest(&key(1), TxnId(5), 0);
         t.append_version(key(1), Version::new(TxnId(5), 0, row(1, 10)));
-        t.prune(&key(1), |v| v.xmax == TxnId(5));
+        t.prune(&key(1), |v| v.xmax == TxnId(5), |_| true);
         assert_eq!(index_keys(&t), vec![(10, 1)]);
+    }
+
+    #[test]
+    fn pruning_asks_before_taking_an_index_entry_or_the_chain_and_a_refusal_keeps_everything() {
+        let mut t = TableData::new(&schema());
+        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10)));
+        t.end_newest(&key(1), TxnId(5), 0);
+        t.append_version(key(1), Version::new(TxnId(5), 0, row(1, 20)));
+        let mut asked = None;
+        let refuse = |losses: &PruneLosses| {
+            asked = Some(losses.entries.len());
+            assert!(!losses.chain_goes);
+            false
+        };
+        assert_eq!(t.prune(&key(1), |v| v.xmax == TxnId(5), refuse), 0);
+        assert_eq!(asked, Some(1), "the entry (10, 1) would go");
+        assert_eq!((index_keys(&t), t.version_count()), (vec![(10, 1), (20, 1)], 2));
+        // Same indexed value on both versions: nothing but the version goes, nobody is asked.
+        t.append_version(key(2), Version::new(TxnId(3), 0, row(2, 30)));
+        t.end_newest(&key(2), TxnId(6), 0);
+        t.append_version(key(2), Version::new(TxnId(6), 0, row(2, 30)));
+        assert_eq!(t.prune(&key(2), |v| v.xmax == TxnId(6), |_| panic!("nothing else goes")), 1);
+        // The whole chain: asked, with the key.
+        t.end_newest(&key(2), TxnId(7), 0);
+        let mut chain_goes = false;
+        assert_eq!(
+            t.prune(
+                &key(2),
+                |_| true,
+                |l| {
+                    chain_goes = l.chain_goes;
+                    true
+                }
+            ),
+            1
+        );
+        assert!(chain_goes && t.chain(&key(2)).is_none());
     }
 }

@@ -21,7 +21,7 @@ use std::sync::{Arc, Weak};
 use parking_lot::Mutex;
 
 use crate::error::TxnId;
-use crate::storage::{Table, TableData, TableId, Version, NO_TXN};
+use crate::storage::{PruneLosses, Table, TableData, TableId, Version, NO_TXN};
 use crate::types::Key;
 
 use super::lock_manager::{GapEnd, IndexId, LockTarget};
@@ -45,26 +45,23 @@ pub fn is_dead(version: &Version, horizon: TxnId, manager: &TxnManager) -> bool 
 /// gap, and removing it would silently widen the gap under them. The chain is pruned later.
 pub fn prune_chain(table: TableId, data: &mut TableData, key: &Key, horizon: TxnId, engine: &Engine) -> usize {
     let dead = |v: &Version| is_dead(v, horizon, &engine.manager);
-    // The common case first, in one lookup: nothing to prune.
-    if !data.chain(key).is_some_and(|chain| chain.versions.iter().any(dead)) {
-        return 0;
-    }
-    let (chain_goes, lost_entries) = data.prune_losses(key, dead);
     let locks = &engine.locks;
     let gap = |index, entry| LockTarget::Gap { table, index, before: GapEnd::Key(entry) };
-    let key_pinned = chain_goes
-        && (locks.has_locks(&LockTarget::Row { table, key: key.clone() })
-            || locks.has_locks(&gap(IndexId::Primary, key.clone())));
-    let entry_pinned = lost_entries.iter().any(|(position, entry)| {
-        let index = IndexId::Secondary(*position as u32);
-        let entry = entry_key(entry);
-        locks.has_locks(&LockTarget::IndexRecord { table, index, entry: entry.clone() })
-            || locks.has_locks(&gap(index, entry))
-    });
-    if key_pinned || entry_pinned {
-        return 0;
-    }
-    data.prune(key, dead)
+    // Asked only when the key or an index entry would go: a row whose indexed values did not
+    // change loses neither, and is pruned without looking at the lock table.
+    let unpinned = |losses: &PruneLosses| {
+        let key_pinned = losses.chain_goes
+            && (locks.has_locks(&LockTarget::Row { table, key: key.clone() })
+                || locks.has_locks(&gap(IndexId::Primary, key.clone())));
+        let entry_pinned = losses.entries.iter().any(|(position, entry)| {
+            let index = IndexId::Secondary(*position as u32);
+            let entry = entry_key(entry);
+            locks.has_locks(&LockTarget::IndexRecord { table, index, entry: entry.clone() })
+                || locks.has_locks(&gap(index, entry))
+        });
+        !key_pinned && !entry_pinned
+    };
+    data.prune(key, dead, unpinned)
 }
 
 /// Prunes every chain of `table`. Returns how many versions were removed.
