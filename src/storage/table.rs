@@ -66,6 +66,11 @@ impl IndexData {
     pub fn key_of(&self, data: &[Value]) -> Key {
         Key::of_columns(data, &self.schema.columns)
     }
+
+    /// Whether two rows have the same index key, compared in place.
+    fn same_key(&self, a: &[Value], b: &[Value]) -> bool {
+        self.schema.columns.iter().all(|&c| a[c] == b[c])
+    }
 }
 
 /// What pruning a chain takes away besides its dead versions.
@@ -88,9 +93,8 @@ fn lost_index_entries(
 ) -> Vec<(usize, IndexEntry)> {
     let mut lost: Vec<(usize, IndexEntry)> = Vec::new();
     for (position, index) in indexes.iter().enumerate() {
-        let same_key = |a: &Version, b: &Version| index.schema.columns.iter().all(|&c| a.data[c] == b.data[c]);
         for (v, _) in versions.iter().zip(dead).filter(|(_, &d)| d) {
-            let needed = versions.iter().zip(dead).any(|(k, &d)| !d && same_key(k, v));
+            let needed = versions.iter().zip(dead).any(|(k, &d)| !d && index.same_key(&k.data, &v.data));
             if needed {
                 continue;
             }
@@ -172,6 +176,25 @@ impl TableData {
             }
             _ => false,
         }
+    }
+
+    /// An UPDATE that keeps the primary key, in one lookup: ends the newest version of `key`
+    /// (its deleter is `version`'s creator) and appends `version`. Index entries are added only
+    /// where the indexed values changed (the others already lead to this chain). Returns false,
+    /// changing nothing, if there is no version or the newest is already ended.
+    pub fn replace_newest(&mut self, key: &Key, version: Version) -> bool {
+        let Some(chain) = self.rows.get_mut(key) else { return false };
+        let Some(newest) = chain.versions.last_mut().filter(|v| v.xmax == NO_TXN) else { return false };
+        newest.xmax = version.xmin;
+        newest.cmax = version.cmin;
+        for index in &mut self.indexes {
+            if !index.same_key(&newest.data, &version.data) {
+                index.entries.insert(IndexEntry { key: index.key_of(&version.data), pk: key.clone() });
+            }
+        }
+        chain.versions.push(version);
+        self.version_count += 1;
+        true
     }
 
     /// Undo of [`append_version`](Self::append_version): removes the newest version of `key`
@@ -399,5 +422,24 @@ mod tests {
             1
         );
         assert!(chain_goes && t.chain(&key(2)).is_none());
+    }
+
+    #[test]
+    fn replacing_the_newest_version_indexes_only_changed_keys_and_undoes_cleanly() {
+        let mut t = TableData::new(&schema());
+        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10)));
+        assert!(t.replace_newest(&key(1), Version::new(TxnId(5), 1, row(1, 10))));
+        assert_eq!((index_keys(&t), t.version_count()), (vec![(10, 1)], 2));
+        let old = &t.chain(&key(1)).unwrap().versions[0];
+        assert_eq!((old.xmax, old.cmax), (TxnId(5), 1));
+        assert!(!t.replace_newest(&key(2), Version::new(TxnId(5), 1, row(2, 10))), "no such row");
+        // The newest is T5's, not ended: T5 replaces it again, with a new k.
+        assert!(t.replace_newest(&key(1), Version::new(TxnId(5), 2, row(1, 20))));
+        assert_eq!(index_keys(&t), vec![(10, 1), (20, 1)]);
+        // Undo of the last replacement: the new version and its entry go, the old reopens.
+        assert!(t.remove_newest_created_by(&key(1), TxnId(5)));
+        assert!(t.reopen_newest(&key(1), TxnId(5)));
+        assert_eq!((index_keys(&t), t.version_count()), (vec![(10, 1)], 2));
+        assert!(!t.chain(&key(1)).unwrap().newest().unwrap().is_ended());
     }
 }

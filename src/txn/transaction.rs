@@ -25,6 +25,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result, TxnId};
+use crate::storage::TableId;
+use crate::types::Key;
 
 use super::interrupt::Interrupt;
 use super::snapshot::Snapshot;
@@ -69,6 +71,9 @@ pub struct Transaction {
     in_ssi: Cell<bool>,
     /// Whether the lock manager knows this transaction; see [`Transaction::enter_lock_manager`].
     in_lock_manager: Cell<bool>,
+    /// The row whose X lock this transaction took last (locks are held to the end), so that
+    /// the write that follows `lock_row` does not ask the lock manager again.
+    pub(super) last_row_locked: RefCell<Option<(TableId, Key)>>,
     /// The flag that cancels the running statement: the session's, or one nobody raises.
     interrupt: Arc<Interrupt>,
 }
@@ -116,6 +121,7 @@ impl Transaction {
             ended: Cell::new(false),
             in_ssi: Cell::new(false),
             in_lock_manager: Cell::new(false),
+            last_row_locked: RefCell::new(None),
             interrupt,
         })
     }

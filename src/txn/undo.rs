@@ -2,8 +2,9 @@
 //! `ROLLBACK TO SAVEPOINT` can take them back.
 //!
 //! There are two kinds of change: a version was appended to a chain, or a chain's newest
-//! version was ended (its `xmax` set). An UPDATE is both, on one chain (or two, if the primary
-//! key changed). Undo replays the log backwards: remove the appended version, clear the `xmax`.
+//! version was ended (its `xmax` set). An UPDATE is both: on one chain, one entry (`Replaced`);
+//! if the primary key changed, one of each on two chains. Undo replays the log backwards:
+//! remove the appended version, clear the `xmax`.
 //! While a transaction runs it holds the row lock of every row it ended, so no one else can
 //! have changed those chains in between; the versions it appended are invisible to everyone
 //! else, so removing them changes nothing anyone saw.
@@ -19,8 +20,19 @@ use crate::types::Key;
 /// One physical change.
 #[derive(Clone, Debug)]
 pub enum UndoEntry {
-    Appended { table: Arc<Table>, key: Key },
-    Ended { table: Arc<Table>, key: Key },
+    Appended {
+        table: Arc<Table>,
+        key: Key,
+    },
+    Ended {
+        table: Arc<Table>,
+        key: Key,
+    },
+    /// The newest version of `key` was ended and a new one appended to the same chain.
+    Replaced {
+        table: Arc<Table>,
+        key: Key,
+    },
 }
 
 /// The changes of one transaction, oldest first.
@@ -52,6 +64,11 @@ impl UndoLog {
                 UndoEntry::Ended { table, key } => {
                     table.write().reopen_newest(&key, me);
                 }
+                UndoEntry::Replaced { table, key } => {
+                    let mut rows = table.write();
+                    rows.remove_newest_created_by(&key, me);
+                    rows.reopen_newest(&key, me);
+                }
             }
         }
     }
@@ -60,7 +77,7 @@ impl UndoLog {
     /// that become dead once the horizon passes.
     pub fn ended_rows(&self) -> impl Iterator<Item = (&Arc<Table>, &Key)> {
         self.entries.iter().filter_map(|e| match e {
-            UndoEntry::Ended { table, key } => Some((table, key)),
+            UndoEntry::Ended { table, key } | UndoEntry::Replaced { table, key } => Some((table, key)),
             UndoEntry::Appended { .. } => None,
         })
     }

@@ -147,6 +147,9 @@ impl Transaction {
             self.engine.locks.acquire(self.id, LockTarget::Table(table.id), table_mode, self.wait_policy(nowait))?;
         }
         self.engine.locks.acquire(self.id, target, lock_mode, self.wait_policy(nowait))?;
+        if mode == RowLockMode::Update {
+            *self.last_row_locked.borrow_mut() = Some((table.id, row.key.clone()));
+        }
         loop {
             let examined = {
                 let rows = table.read();
@@ -224,15 +227,21 @@ impl Transaction {
                 }
             };
             self.prune(table, &mut rows, &row.key);
-            rows.end_newest(&row.key, self.id, self.cid());
-            if key != row.key {
+            let version = Version::new(self.id, self.cid(), data.clone());
+            if key == row.key {
+                if !rows.replace_newest(&key, version) {
+                    return Err(Error::Internal("the row's newest version changed under the table lock".into()));
+                }
+                self.undo.borrow_mut().push(UndoEntry::Replaced { table: table.clone(), key: key.clone() });
+            } else {
+                rows.end_newest(&row.key, self.id, self.cid());
                 self.prune(table, &mut rows, &key);
+                rows.append_version(key.clone(), version);
+                let mut undo = self.undo.borrow_mut();
+                undo.push(UndoEntry::Ended { table: table.clone(), key: row.key.clone() });
+                undo.push(UndoEntry::Appended { table: table.clone(), key: key.clone() });
             }
-            rows.append_version(key.clone(), Version::new(self.id, self.cid(), data.clone()));
             self.inherit_split_gaps(new_entries);
-            let mut undo = self.undo.borrow_mut();
-            undo.push(UndoEntry::Ended { table: table.clone(), key: row.key.clone() });
-            undo.push(UndoEntry::Appended { table: table.clone(), key: key.clone() });
             return Ok(VisibleRow { key, data, xmin: self.id, xmax: NO_TXN });
         }
     }
@@ -291,8 +300,12 @@ impl Transaction {
         prune_chain(table.id, rows, key, self.engine.vacuum.cached_horizon(), &self.engine);
     }
 
-    /// Takes the X row lock if not held yet (a no-op after `lock_row(Update)`).
+    /// Takes the X row lock if not held yet (a no-op after `lock_row(Update)`, which the
+    /// executor always calls first: then the lock manager is not asked again).
     fn ensure_row_locked(&self, table: &Table, key: &Key) -> Result<()> {
+        if self.last_row_locked.borrow().as_ref().is_some_and(|(t, k)| *t == table.id && k == key) {
+            return Ok(());
+        }
         let target = LockTarget::Row { table: table.id, key: key.clone() };
         self.enter_lock_manager();
         self.engine.locks.acquire(self.id, target, LockMode::Exclusive, self.wait_policy(false))
