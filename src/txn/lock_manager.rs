@@ -874,11 +874,19 @@ impl LockManager {
             table.grant_waiters(&target);
         }
         for target in held {
-            if let Some(queue) = table.queues.get_mut(&target) {
-                if let Some(index) = queue.holder(txn) {
-                    queue.holders.swap_remove(index);
-                }
+            let Entry::Occupied(mut entry) = table.queues.entry(target) else { continue };
+            let queue = entry.get_mut();
+            if let Some(index) = queue.holder(txn) {
+                queue.holders.swap_remove(index);
             }
+            // Nobody waits (the common case): drop the queue if it is empty, in this lookup.
+            if queue.waiters.is_empty() {
+                if queue.holders.is_empty() {
+                    entry.remove();
+                }
+                continue;
+            }
+            let target = entry.key().clone();
             table.grant_waiters(&target);
         }
     }
