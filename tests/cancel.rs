@@ -109,7 +109,7 @@ fn cancel_in_a_block_fails_the_block() {
     // As after any error in a block: 25P02 until ROLLBACK, and the block's writes are gone.
     assert_eq!(conn.info().state, BlockState::Failed);
     assert_eq!(conn.execute("SELECT 1", ()).unwrap_err().sqlstate(), "25P02");
-    assert_eq!(conn.run("COMMIT").unwrap().tag, "ROLLBACK");
+    assert_eq!(conn.run("COMMIT").unwrap().tag.to_string(), "ROLLBACK");
     assert_eq!(count(&conn, "SELECT count(*) FROM c"), 0);
 }
 

@@ -4,7 +4,7 @@
 
 use isolation_tests::expect::{int, ok};
 use isolation_tests::{Outcome, Scenario};
-use isolde::{Error, StatementResult, Value};
+use isolde::{CommandTag, Error, StatementResult, Value};
 
 /// Runs `sql`; returns its result or its error (never a wait).
 #[track_caller]
@@ -30,7 +30,7 @@ fn scenario(setup: &str, names: &[&str]) -> Scenario {
 fn finish(s: &mut Scenario, session: &str, statements: &[&str]) -> bool {
     for sql in statements.iter().copied().chain(["COMMIT"]) {
         match run(s, session, sql) {
-            Ok(r) if sql == "COMMIT" => return r.tag == "COMMIT",
+            Ok(r) if sql == "COMMIT" => return r.tag == CommandTag::Fixed("COMMIT"),
             Ok(_) => {}
             Err(e) => {
                 assert_eq!(e.sqlstate(), "40001", "{session}: {sql}: {e}");
@@ -169,7 +169,7 @@ fn transactions_on_disjoint_rows_are_never_aborted() {
             ok(&mut s, name, &format!("UPDATE a SET n = n + 1 WHERE id = {id}"));
         }
         for name in names {
-            assert_eq!(ok(&mut s, name, "COMMIT").tag, "COMMIT", "round {round}");
+            assert_eq!(ok(&mut s, name, "COMMIT").tag.to_string(), "COMMIT", "round {round}");
             ok(&mut s, name, "BEGIN ISOLATION LEVEL SERIALIZABLE");
         }
     }

@@ -35,7 +35,7 @@ fn write_skew_cannot_commit_one_transaction_is_a_deadlock_victim() {
     // Both hold S on the whole table (no index on shift): each update waits for the other.
     waits(&mut s, "t1", "UPDATE doctors SET on_call = false WHERE name = 'alice'");
     fails(&mut s, "t2", "UPDATE doctors SET on_call = false WHERE name = 'bob'", "40P01");
-    assert_eq!(s.result("t1").unwrap().tag, "UPDATE 1");
+    assert_eq!(s.result("t1").unwrap().tag.to_string(), "UPDATE 1");
     ok(&mut s, "t1", "COMMIT");
     ok(&mut s, "t2", "ROLLBACK");
     assert_eq!(int(&ok(&mut s, "t2", "SELECT count(*) FROM doctors WHERE on_call AND shift = 1")), 1);
@@ -48,7 +48,7 @@ fn predicate_write_skew_through_an_index_cannot_commit() {
     assert_eq!(int(&ok(&mut s, "t2", "SELECT count(*) FROM doctors WHERE shift = 1 AND on_call")), 2);
     waits(&mut s, "t1", "UPDATE doctors SET on_call = false WHERE name = 'alice'");
     fails(&mut s, "t2", "UPDATE doctors SET on_call = false WHERE name = 'bob'", "40P01");
-    assert_eq!(s.result("t1").unwrap().tag, "UPDATE 1");
+    assert_eq!(s.result("t1").unwrap().tag.to_string(), "UPDATE 1");
 }
 
 #[test]
@@ -59,7 +59,7 @@ fn lost_update_is_an_upgrade_deadlock() {
     assert_eq!(int(&ok(&mut s, "t2", "SELECT n FROM c WHERE id = 1")), 0);
     waits(&mut s, "t1", "UPDATE c SET n = 1 WHERE id = 1");
     fails(&mut s, "t2", "UPDATE c SET n = 1 WHERE id = 1", "40P01");
-    assert_eq!(s.result("t1").unwrap().tag, "UPDATE 1");
+    assert_eq!(s.result("t1").unwrap().tag.to_string(), "UPDATE 1");
     ok(&mut s, "t1", "COMMIT");
 }
 
@@ -74,7 +74,7 @@ fn an_index_range_blocks_inserts_into_it_but_not_beyond_its_next_key() {
     // Inside the range: waits for t1's gap lock.
     assert_eq!(waits(&mut s, "t2", "INSERT INTO t VALUES (6, 15, 0)"), vec!["t1".to_string()]);
     ok(&mut s, "t1", "COMMIT");
-    assert_eq!(s.result("t2").unwrap().tag, "INSERT 0 1");
+    assert_eq!(s.result("t2").unwrap().tag.to_string(), "INSERT 0 1");
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn without_an_index_a_range_read_locks_the_whole_table() {
     // m has no index: even an insert far from the range waits.
     waits(&mut s, "t2", "INSERT INTO t VALUES (9, 99, 99)");
     ok(&mut s, "t1", "COMMIT");
-    assert_eq!(s.result("t2").unwrap().tag, "INSERT 0 1");
+    assert_eq!(s.result("t2").unwrap().tag.to_string(), "INSERT 0 1");
 }
 
 #[test]
@@ -96,7 +96,7 @@ fn an_empty_range_and_the_gap_after_the_last_key_are_locked() {
     assert_eq!(int(&ok(&mut s, "t1", "SELECT count(*) FROM t WHERE k > 100")), 0);
     waits(&mut s, "t2", "INSERT INTO t VALUES (1, 500)");
     ok(&mut s, "t1", "COMMIT");
-    assert_eq!(s.result("t2").unwrap().tag, "INSERT 0 1");
+    assert_eq!(s.result("t2").unwrap().tag.to_string(), "INSERT 0 1");
     ok(&mut s, "t2", "COMMIT");
 
     ok(&mut s, "t1", "BEGIN");
@@ -104,7 +104,7 @@ fn an_empty_range_and_the_gap_after_the_last_key_are_locked() {
     assert_eq!(int(&ok(&mut s, "t1", "SELECT count(*) FROM t WHERE id > 1")), 0);
     waits(&mut s, "t2", "INSERT INTO t VALUES (2, 0)");
     ok(&mut s, "t1", "ROLLBACK");
-    assert_eq!(s.result("t2").unwrap().tag, "INSERT 0 1");
+    assert_eq!(s.result("t2").unwrap().tag.to_string(), "INSERT 0 1");
 }
 
 #[test]
@@ -118,7 +118,7 @@ fn two_inserters_into_an_empty_range_both_read_deadlock() {
     // The explanation names the cycle: both transactions and the gaps they wait on.
     let detail = err.detail().unwrap();
     assert!(detail.contains("insert intention lock on gap"), "{detail}");
-    assert_eq!(s.result("t1").unwrap().tag, "INSERT 0 1");
+    assert_eq!(s.result("t1").unwrap().tag.to_string(), "INSERT 0 1");
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn an_update_moving_a_row_into_a_locked_range_waits() {
     assert_eq!(int(&ok(&mut s, "t1", "SELECT count(*) FROM t WHERE k BETWEEN 5 AND 20")), 1);
     waits(&mut s, "t2", "UPDATE t SET k = 15 WHERE id = 3");
     ok(&mut s, "t1", "COMMIT");
-    assert_eq!(s.result("t2").unwrap().tag, "UPDATE 1");
+    assert_eq!(s.result("t2").unwrap().tag.to_string(), "UPDATE 1");
 }
 
 #[test]
@@ -158,11 +158,11 @@ fn a_four_transaction_cycle_has_one_victim_and_the_others_finish() {
     }
     // t4's request closes the cycle t1 -> t2 -> t3 -> t4 -> t1: it is the only victim.
     fails(&mut s, "t4", "UPDATE r SET n = n + 1 WHERE id = 1", "40P01");
-    assert_eq!(s.result("t3").unwrap().tag, "UPDATE 1");
+    assert_eq!(s.result("t3").unwrap().tag.to_string(), "UPDATE 1");
     ok(&mut s, "t3", "COMMIT");
-    assert_eq!(s.result("t2").unwrap().tag, "UPDATE 1");
+    assert_eq!(s.result("t2").unwrap().tag.to_string(), "UPDATE 1");
     ok(&mut s, "t2", "COMMIT");
-    assert_eq!(s.result("t1").unwrap().tag, "UPDATE 1");
+    assert_eq!(s.result("t1").unwrap().tag.to_string(), "UPDATE 1");
     ok(&mut s, "t1", "COMMIT");
     ok(&mut s, "t4", "ROLLBACK");
     let r = ok(&mut s, "t4", "SELECT sum(n) FROM r");
@@ -184,9 +184,9 @@ fn a_long_wait_without_a_cycle_is_not_aborted() {
     std::thread::sleep(std::time::Duration::from_millis(200));
     assert!(!s.has_completed("t2") && !s.has_completed("t3"));
     ok(&mut s, "t1", "COMMIT");
-    assert_eq!(s.result("t2").unwrap().tag, "UPDATE 1");
+    assert_eq!(s.result("t2").unwrap().tag.to_string(), "UPDATE 1");
     ok(&mut s, "t2", "COMMIT");
-    assert_eq!(s.result("t3").unwrap().tag, "UPDATE 1");
+    assert_eq!(s.result("t3").unwrap().tag.to_string(), "UPDATE 1");
 }
 
 #[test]
@@ -200,7 +200,7 @@ fn read_skew_is_prevented_the_writer_waits_for_the_reader() {
     // t1 reads the second row of the pair t2 wants to change together: still consistent.
     assert_eq!(int(&ok(&mut s, "t1", "SELECT n FROM c WHERE id = 2")), 0);
     ok(&mut s, "t1", "COMMIT");
-    assert_eq!(s.result("t2").unwrap().tag, "UPDATE 1");
+    assert_eq!(s.result("t2").unwrap().tag.to_string(), "UPDATE 1");
     ok(&mut s, "t2", "UPDATE c SET n = n - 5 WHERE id = 2");
     ok(&mut s, "t2", "COMMIT");
 }
@@ -222,6 +222,6 @@ fn the_read_only_anomaly_cannot_happen_the_deposit_waits_for_the_withdrawal() {
     ok(&mut s, "t3", "COMMIT");
     ok(&mut s, "t2", "UPDATE bank SET balance = balance - 11 WHERE name = 'x'");
     ok(&mut s, "t2", "COMMIT");
-    assert_eq!(s.result("t1").unwrap().tag, "UPDATE 1");
+    assert_eq!(s.result("t1").unwrap().tag.to_string(), "UPDATE 1");
     ok(&mut s, "t1", "COMMIT");
 }

@@ -23,12 +23,6 @@ impl fmt::Display for CommandTag {
     }
 }
 
-impl PartialEq<&str> for CommandTag {
-    fn eq(&self, other: &&str) -> bool {
-        self.to_string() == *other
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::CommandTag;
@@ -37,7 +31,6 @@ mod tests {
     fn shows_as_postgresql_does() {
         assert_eq!(CommandTag::Fixed("BEGIN").to_string(), "BEGIN");
         assert_eq!(CommandTag::Counted("INSERT 0", 3).to_string(), "INSERT 0 3");
-        assert_eq!(CommandTag::Counted("SELECT", 0), "SELECT 0");
-        assert!(CommandTag::Counted("SELECT", 1) != "SELECT 10");
+        assert_eq!(CommandTag::Counted("SELECT", 0).to_string(), "SELECT 0");
     }
 }

@@ -26,7 +26,7 @@ fn set_balance(db: &Db, id: i64, balance: i64) {
         assignments: vec![(2, lit(balance))],
         returning: None,
     }));
-    assert_eq!(db.exec(&txn, &plan).unwrap().tag, "UPDATE 1");
+    assert_eq!(db.exec(&txn, &plan).unwrap().tag.to_string(), "UPDATE 1");
     txn.commit().unwrap();
 }
 
@@ -38,7 +38,7 @@ fn read_committed_rechecks_the_filter_on_the_newer_version() {
     set_balance(&db, 1, 150);
     // Still matches on the old version, not on the new one: skipped.
     let out = db.exec_in_statement(&t2, &add_one_where(&db, bin(BinaryOp::Eq, col(2), lit(100))), &[]).unwrap();
-    assert_eq!(out.tag, "UPDATE 0");
+    assert_eq!(out.tag.to_string(), "UPDATE 0");
 
     t2.commit().unwrap(); // t2 holds the row's lock until it ends
 
@@ -47,7 +47,7 @@ fn read_committed_rechecks_the_filter_on_the_newer_version() {
     set_balance(&db, 1, 170);
     // Matches both versions: updated, computed from the newer version.
     let out = db.exec_in_statement(&t3, &add_one_where(&db, bin(BinaryOp::Eq, col(0), lit(1))), &[]).unwrap();
-    assert_eq!(out.tag, "UPDATE 1");
+    assert_eq!(out.tag.to_string(), "UPDATE 1");
     t3.commit().unwrap();
     assert_eq!(db.contents()[0], row(1, "ann", 171));
 }
@@ -74,10 +74,10 @@ fn rows_deleted_concurrently_are_skipped() {
         filter: None,
         returning: None,
     };
-    assert_eq!(db.exec(&t1, &plan(PlannedStatement::Delete(delete))).unwrap().tag, "DELETE 1");
+    assert_eq!(db.exec(&t1, &plan(PlannedStatement::Delete(delete))).unwrap().tag.to_string(), "DELETE 1");
     t1.commit().unwrap();
     let out = db.exec_in_statement(&t2, &add_one_where(&db, bin(BinaryOp::Lt, col(0), lit(3))), &[]).unwrap();
-    assert_eq!(out.tag, "UPDATE 1");
+    assert_eq!(out.tag.to_string(), "UPDATE 1");
 }
 
 fn lock_rows(db: &Db, access: AccessPath, strength: LockStrength, nowait: bool) -> Node {
@@ -101,7 +101,7 @@ fn for_update_under_a_limit_locks_only_the_rows_returned() {
         let node = lock_rows(&db, AccessPath::PrimaryKey(point(vec![lit(id)])), strength, true);
         db.exec(&t2, &select(project(node, &[0]), &["id"]))
     };
-    assert_eq!(nowait(2, LockStrength::Update).unwrap().tag, "SELECT 1");
+    assert_eq!(nowait(2, LockStrength::Update).unwrap().tag.to_string(), "SELECT 1");
     assert_eq!(nowait(1, LockStrength::Update).unwrap_err().sqlstate(), "55P03");
     assert_eq!(nowait(1, LockStrength::Share).unwrap_err().sqlstate(), "55P03");
 }
@@ -111,9 +111,9 @@ fn for_share_locks_are_shared() {
     let db = Db::new();
     let t1 = db.begin(IsolationLevel::ReadCommitted);
     let all = lock_rows(&db, AccessPath::FullScan, LockStrength::Share, false);
-    assert_eq!(db.exec(&t1, &select(all, &["*"])).unwrap().tag, "SELECT 3");
+    assert_eq!(db.exec(&t1, &select(all, &["*"])).unwrap().tag.to_string(), "SELECT 3");
     let t2 = db.begin(IsolationLevel::ReadCommitted);
     let node = |strength| lock_rows(&db, AccessPath::PrimaryKey(point(vec![lit(3)])), strength, true);
-    assert_eq!(db.exec(&t2, &select(node(LockStrength::Share), &["*"])).unwrap().tag, "SELECT 1");
+    assert_eq!(db.exec(&t2, &select(node(LockStrength::Share), &["*"])).unwrap().tag.to_string(), "SELECT 1");
     assert_eq!(db.exec(&t2, &select(node(LockStrength::Update), &["*"])).unwrap_err().sqlstate(), "55P03");
 }

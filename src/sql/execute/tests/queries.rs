@@ -28,7 +28,7 @@ fn full_scan_with_system_columns() {
     let db = Db::new();
     let txn = db.begin(IsolationLevel::ReadCommitted);
     let out = db.exec(&txn, &select(scan(&db, AccessPath::FullScan, None), &["*"])).unwrap();
-    assert_eq!(out.tag, "SELECT 3");
+    assert_eq!(out.tag.to_string(), "SELECT 3");
     assert_eq!(out.affected, 3);
     assert_eq!(*out.columns, ["*"]);
     assert_eq!(out.rows.len(), 3);
@@ -82,7 +82,7 @@ fn left_join_sort_and_limit() {
     let txn = db.begin(IsolationLevel::ReadCommitted);
     let out = db.exec(&txn, &select(limited, &["a", "b"])).unwrap();
     assert_eq!(out.rows, vec![vec![Value::Integer(3), Value::Null], vec![Value::Integer(2), Value::Integer(3)]]);
-    assert_eq!(out.tag, "SELECT 2");
+    assert_eq!(out.tag.to_string(), "SELECT 2");
 }
 
 #[test]

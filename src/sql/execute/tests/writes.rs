@@ -24,7 +24,7 @@ fn insert_coerces_and_returns() {
     let values = vec![vec![Value::Integer(4), Value::text("dan  "), Value::text(" 400 ")]];
     let ret = returning(vec![col(0), col(1), col(2), col(4)], &["id", "owner", "balance", "xmax"]);
     let out = db.exec(&txn, &insert_values(&db, values, ret)).unwrap();
-    assert_eq!(out.tag, "INSERT 0 1");
+    assert_eq!(out.tag.to_string(), "INSERT 0 1");
     assert_eq!(*out.columns, ["id", "owner", "balance", "xmax"]);
     let mut expected = row(4, "dan  ", 400);
     expected.push(Value::Integer(0));
@@ -76,7 +76,7 @@ fn update_reads_old_values_and_returns_new_ones() {
     );
     plan.returning = returning(vec![col(0), col(2)], &["id", "balance"]);
     let out = run(&db, PlannedStatement::Update(plan)).unwrap();
-    assert_eq!(out.tag, "UPDATE 1");
+    assert_eq!(out.tag.to_string(), "UPDATE 1");
     assert_eq!(out.rows, vec![vec![Value::Integer(12), Value::Integer(2)]]);
     assert_eq!(db.contents(), vec![row(1, "ann", 100), row(3, "cy", 300), row(12, "bob", 2)]);
 
@@ -84,7 +84,7 @@ fn update_reads_old_values_and_returns_new_ones() {
     let err = run(&db, PlannedStatement::Update(set_null)).unwrap_err();
     assert_eq!(err.sqlstate(), "23502");
     let set_text = update(&db, AccessPath::FullScan, None, vec![(2, lit("5"))]);
-    assert_eq!(run(&db, PlannedStatement::Update(set_text)).unwrap().tag, "UPDATE 3");
+    assert_eq!(run(&db, PlannedStatement::Update(set_text)).unwrap().tag.to_string(), "UPDATE 3");
 }
 
 #[test]
@@ -99,12 +99,12 @@ fn update_through_an_index_range_changes_each_row_once() {
         Some(bin(BinaryOp::GtEq, col(2), lit(100))),
         vec![(2, bin(BinaryOp::Add, col(2), lit(1000)))],
     );
-    assert_eq!(run(&db, PlannedStatement::Update(plan)).unwrap().tag, "UPDATE 3");
+    assert_eq!(run(&db, PlannedStatement::Update(plan)).unwrap().tag.to_string(), "UPDATE 3");
     assert_eq!(db.contents(), vec![row(1, "ann", 1100), row(2, "bob", 1200), row(3, "cy", 1300)]);
 
     // Moving primary keys up, scanned in key order: each row moves once.
     let plan = update(&db, AccessPath::FullScan, None, vec![(0, bin(BinaryOp::Add, col(0), lit(10)))]);
-    assert_eq!(run(&db, PlannedStatement::Update(plan)).unwrap().tag, "UPDATE 3");
+    assert_eq!(run(&db, PlannedStatement::Update(plan)).unwrap().tag.to_string(), "UPDATE 3");
     let ids: Vec<Value> = db.contents().into_iter().map(|r| r[0].clone()).collect();
     assert_eq!(ids, vec![Value::Integer(11), Value::Integer(12), Value::Integer(13)]);
 }
@@ -119,7 +119,7 @@ fn delete_returns_the_deleted_rows() {
         returning: returning(vec![col(0), col(1)], &["id", "owner"]),
     };
     let out = run(&db, PlannedStatement::Delete(plan)).unwrap();
-    assert_eq!(out.tag, "DELETE 2");
+    assert_eq!(out.tag.to_string(), "DELETE 2");
     assert_eq!(out.rows, vec![vec![1.into(), "ann".into()], vec![2.into(), "bob".into()]]);
     assert_eq!(db.contents(), vec![row(3, "cy", 300)]);
     let none = DeletePlan {
