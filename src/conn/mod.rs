@@ -236,8 +236,7 @@ impl Connection {
     /// Runs one statement and returns the number of rows it affected (inserted, updated,
     /// deleted, or returned).
     pub fn execute(&self, sql: &str, params: impl Params) -> Result<u64> {
-        let prepared = self.prepare_one(sql)?;
-        self.run_prepared(&prepared, 0, &params.into_values()).map(|(_, affected)| affected)
+        self.run_text(sql, &params.into_values()).map(|(_, affected)| affected)
     }
 
     /// Runs several `;`-separated statements, stopping at the first error.
@@ -251,8 +250,7 @@ impl Connection {
 
     /// Runs one query and returns its rows.
     pub fn query(&self, sql: &str, params: impl Params) -> Result<Rows> {
-        let prepared = self.prepare_one(sql)?;
-        let (result, _) = self.run_prepared(&prepared, 0, &params.into_values())?;
+        let (result, _) = self.run_text(sql, &params.into_values())?;
         Ok(Rows::new(result.columns, result.rows))
     }
 
@@ -266,8 +264,23 @@ impl Connection {
     /// Runs exactly one statement and returns everything it produced (columns, rows, command
     /// tag, notices), as a shell prints it.
     pub fn run(&self, sql: &str) -> Result<StatementResult> {
-        let prepared = self.prepare_one(sql)?;
-        self.run_prepared(&prepared, 0, &[]).map(|(result, _)| result)
+        self.run_text(sql, &[]).map(|(result, _)| result)
+    }
+
+    /// Runs `sql` (one statement) with `params`: through the plan its template shares when
+    /// the text's only values are literals (see `sql::prepared`), else as prepared on its own.
+    fn run_text(&self, sql: &str, params: &[Value]) -> Result<(StatementResult, u64)> {
+        match self.runnable(sql)? {
+            Runnable::Template { template, literals } if params.is_empty() => {
+                self.run_prepared_as(&template, 0, &literals, Planning::ForLiterals)
+            }
+            Runnable::Template { template, literals } => {
+                // Parameters of its own as well: the bind check of the text's own plan reports it.
+                let prepared = Arc::new(Prepared::from_template(sql, &template, &literals));
+                self.run_prepared(&self.remember(sql, prepared), 0, params)
+            }
+            Runnable::Own(prepared) => self.run_prepared(&*one_statement(prepared)?, 0, params),
+        }
     }
 
     /// Parses and plans `sql` (one statement) for repeated execution.
@@ -291,19 +304,34 @@ impl Connection {
 
     /// The prepared form of `sql`, from the cache or parsed now.
     fn cached(&self, sql: &str) -> Result<Arc<Prepared>> {
+        Ok(match self.runnable(sql)? {
+            Runnable::Own(prepared) => prepared,
+            Runnable::Template { template, literals } => {
+                self.remember(sql, Arc::new(Prepared::from_template(sql, &template, &literals)))
+            }
+        })
+    }
+
+    /// What `sql` runs as: a prepared statement from the cache or parsed now, or, for text
+    /// that differs from an earlier one only in its literals, that text's template.
+    fn runnable(&self, sql: &str) -> Result<Runnable> {
         if let Some(p) = self.state.borrow().cache.get(sql) {
-            return Ok(p.clone());
+            return Ok(Runnable::Own(p.clone()));
         }
-        // Text that differs from an earlier one only in its literals reuses that parse.
         if let Some(Parameterized { template, values }) = parameterize(sql) {
             let hit = self.state.borrow().cache.get(&template).cloned();
             let parsed = hit.or_else(|| Prepared::new(&template).ok().map(|p| self.remember(&template, Arc::new(p))));
             if let Some(template) = parsed {
-                // Kept under its own text as well: the same text again reuses the plan too.
-                return Ok(self.remember(sql, Arc::new(Prepared::from_template(sql, &template, &values))));
+                if template.shares_plans_for(&values) {
+                    return Ok(Runnable::Template { template, literals: values });
+                }
+                // The template's parse with the literals put back, planned on its own; kept
+                // under its own text as well: the same text again reuses the plan too.
+                let prepared = Prepared::from_template(sql, &template, &values);
+                return Ok(Runnable::Own(self.remember(sql, Arc::new(prepared))));
             }
         }
-        Ok(self.remember(sql, Arc::new(Prepared::new(sql)?)))
+        Ok(Runnable::Own(self.remember(sql, Arc::new(Prepared::new(sql)?))))
     }
 
     /// Keeps `prepared` in the statement cache under `sql`; returns it.
@@ -318,15 +346,7 @@ impl Connection {
 
     /// Like [`cached`](Self::cached), for APIs that take exactly one statement.
     fn prepare_one(&self, sql: &str) -> Result<Arc<Prepared>> {
-        let prepared = self.cached(sql)?;
-        match prepared.statements.len() {
-            1 => Ok(prepared),
-            0 => Err(Error::Syntax { message: "empty query".into(), position: None }),
-            _ => Err(Error::Syntax {
-                message: "cannot insert multiple commands into a prepared statement".into(),
-                position: None,
-            }),
-        }
+        one_statement(self.cached(sql)?)
     }
 
     /// Publishes the session's state for introspection, between statements.
@@ -346,11 +366,21 @@ impl Connection {
         index: usize,
         params: &[Value],
     ) -> Result<(StatementResult, u64)> {
+        self.run_prepared_as(prepared, index, params, Planning::Own)
+    }
+
+    fn run_prepared_as(
+        &self,
+        prepared: &Prepared,
+        index: usize,
+        params: &[Value],
+        planning: Planning,
+    ) -> Result<(StatementResult, u64)> {
         self.shared.statement_starts();
         let statement = &prepared.statements[index];
         let result = match statement {
             Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_) | Ast::Query(_) | Ast::Explain(_) => {
-                self.run_in_transaction(prepared, index, params)
+                self.run_in_transaction(prepared, index, params, planning)
             }
             Ast::CreateTable(_) | Ast::CreateIndex(_) | Ast::DropTable { .. } | Ast::DropIndex { .. } => {
                 self.run_outside_block(statement, |this| ddl::execute(&this.db, prepared, index)).map(|r| (r, 0))
@@ -402,6 +432,7 @@ impl Connection {
         prepared: &Prepared,
         index: usize,
         params: &[Value],
+        planning: Planning,
     ) -> Result<(StatementResult, u64)> {
         let mut state = self.state.borrow_mut();
         match &mut state.session.block {
@@ -411,7 +442,7 @@ impl Connection {
                 let result = block
                     .txn
                     .begin_statement_with(intent_of(&prepared.statements[index]))
-                    .and_then(|()| self.execute_in(&block.txn, prepared, index, params));
+                    .and_then(|()| self.execute_in(&block.txn, prepared, index, params, planning));
                 if result.is_err() {
                     state.session.fail(Some(mark));
                 }
@@ -426,7 +457,7 @@ impl Connection {
                 }
                 let result = txn
                     .begin_statement_with(intent_of(&prepared.statements[index]))
-                    .and_then(|()| self.execute_in(&txn, prepared, index, params));
+                    .and_then(|()| self.execute_in(&txn, prepared, index, params, planning));
                 match result {
                     Ok(output) => txn.commit().map(|()| output),
                     Err(e) => {
@@ -444,6 +475,7 @@ impl Connection {
         prepared: &Prepared,
         index: usize,
         params: &[Value],
+        planning: Planning,
     ) -> Result<(StatementResult, u64)> {
         if txn.options().read_only {
             if let Some(operation) = write_operation(&prepared.statements[index]) {
@@ -451,9 +483,43 @@ impl Connection {
             }
         }
         let catalog = self.db.inner.catalog.snapshot();
-        let plan = prepared.plan(index, &catalog)?;
+        let plan = match planning {
+            Planning::Own => prepared.plan(index, &catalog)?,
+            Planning::ForLiterals => prepared.plan_for_literals(&catalog, params)?,
+        };
         let output = execute(&plan, &ExecContext { txn, catalog: &catalog, params })?;
         Ok(into_result(output))
+    }
+}
+
+/// What a SQL text runs as; see [`Connection::run_text`].
+enum Runnable {
+    /// A prepared statement of its own.
+    Own(Arc<Prepared>),
+    /// The template of the text, whose plans it shares, and the text's literals.
+    Template { template: Arc<Prepared>, literals: Vec<Value> },
+}
+
+/// Where the plan of a statement comes from.
+#[derive(Clone, Copy)]
+enum Planning {
+    /// The prepared statement's own plan.
+    Own,
+    /// The plan a template shares among texts whose literals have the types of the
+    /// parameters, which are those literals.
+    ForLiterals,
+}
+
+/// `prepared` if it is exactly one statement: the APIs that run or prepare one statement
+/// refuse an empty text and several statements.
+fn one_statement(prepared: Arc<Prepared>) -> Result<Arc<Prepared>> {
+    match prepared.statements.len() {
+        1 => Ok(prepared),
+        0 => Err(Error::Syntax { message: "empty query".into(), position: None }),
+        _ => Err(Error::Syntax {
+            message: "cannot insert multiple commands into a prepared statement".into(),
+            position: None,
+        }),
     }
 }
 

@@ -7,9 +7,10 @@
 //! by placeholders (`... WHERE id = $1`) and their values; the parse of that *template* is
 //! cached, and each text's statement is the template's syntax tree with the placeholders put
 //! back as the literals they were ([`Statement::with_literals`]). The result is the tree the
-//! original text parses to, so planning and everything after it are unchanged: only the parse
-//! is shared. (Plans are not: a literal may shape a plan, for instance which index a
-//! comparison can use, so each statement is planned with its own literals.)
+//! original text parses to, so planning and everything after it are unchanged. Where no literal
+//! can shape the plan other than by its type ([`Statement::shares_plans`]) the plan is shared
+//! too: the template is planned once per combination of literal types and run with the
+//! literals as parameters (`sql::prepared`).
 //!
 //! The tree must be the same as the original text's, so a literal is replaced only where a
 //! placeholder parses into the same place of the tree: after an operator, a `(` or a `,`, or a
@@ -88,7 +89,7 @@ pub fn parameterize(sql: &str) -> Option<Parameterized> {
                     let value = Value::text(sql[i + 1..end - 1].replace("''", "'"));
                     template.push_str(&sql[copied..i]);
                     values.push(value);
-                    template.push_str(&format!("${}", values.len()));
+                    push_placeholder(&mut template, values.len());
                     copied = end;
                 }
                 previous = Previous::Other;
@@ -106,7 +107,7 @@ pub fn parameterize(sql: &str) -> Option<Parameterized> {
                 if plain && previous_allows_literal(previous) && previous != Previous::Sign {
                     template.push_str(&sql[copied..i]);
                     values.push(number(text, false).ok()?);
-                    template.push_str(&format!("${}", values.len()));
+                    push_placeholder(&mut template, values.len());
                     copied = end;
                 }
                 previous = Previous::Other;
@@ -114,16 +115,13 @@ pub fn parameterize(sql: &str) -> Option<Parameterized> {
             }
             _ if is_word_byte(b) => {
                 let end = i + bytes[i..].iter().position(|c| !is_word_byte(*c)).unwrap_or(bytes.len() - i);
-                let word = sql[i..end].to_ascii_lowercase();
-                if first_word && !STATEMENT_KEYWORDS.contains(&word.as_str()) {
+                let word = &sql[i..end];
+                let is_one_of = |keywords: &[&str]| keywords.iter().any(|k| k.eq_ignore_ascii_case(word));
+                if first_word && !is_one_of(&STATEMENT_KEYWORDS) {
                     return None;
                 }
                 first_word = false;
-                previous = if EXPRESSION_KEYWORDS.contains(&word.as_str()) {
-                    Previous::ExpressionKeyword
-                } else {
-                    Previous::Other
-                };
+                previous = if is_one_of(&EXPRESSION_KEYWORDS) { Previous::ExpressionKeyword } else { Previous::Other };
                 i = end;
             }
             b'-' | b'+' => {
@@ -149,6 +147,12 @@ fn finish(sql: &str, mut template: String, values: Vec<Value>, copied: usize) ->
     }
     template.push_str(&sql[copied..]);
     Some(Parameterized { template, values })
+}
+
+/// Appends `$n` to the template.
+fn push_placeholder(template: &mut String, n: usize) {
+    use std::fmt::Write;
+    let _ = write!(template, "${n}");
 }
 
 fn previous_allows_literal(previous: Previous) -> bool {
@@ -189,106 +193,143 @@ impl Statement {
     /// `values[n - 1]` (see the module documentation).
     pub fn with_literals(&self, values: &[Value]) -> Statement {
         let mut statement = self.clone();
-        match &mut statement {
-            Statement::Query(query) => query_literals(query, values),
-            Statement::Insert(insert) => {
-                match &mut insert.source {
-                    InsertSource::Values(rows) => rows.iter_mut().flatten().for_each(|e| expr_literals(e, values)),
-                    InsertSource::Query(query) => query_literals(query, values),
-                    InsertSource::DefaultValues => {}
+        for_each_placeholder(&mut statement, &mut |expr, _| {
+            if let Expr::Parameter(n) = expr {
+                if let Some(value) = n.checked_sub(1).and_then(|i| values.get(i)) {
+                    *expr = Expr::Literal(value.clone());
                 }
-                items_literals(&mut insert.returning, values);
             }
-            Statement::Update(update) => {
-                update.assignments.iter_mut().for_each(|(_, e)| expr_literals(e, values));
-                update.filter.iter_mut().for_each(|e| expr_literals(e, values));
-                items_literals(&mut update.returning, values);
-            }
-            Statement::Delete(delete) => {
-                delete.filter.iter_mut().for_each(|e| expr_literals(e, values));
-                items_literals(&mut delete.returning, values);
-            }
-            _ => {}
-        }
+        });
         statement
     }
+
+    /// Whether this template may be planned once for all the literals of a given type its
+    /// placeholders stand for (see [`planner::plan_template`](super::planner::plan_template)):
+    /// the planner then treats the placeholders as the literals, except in three places, where
+    /// no placeholder may be: an ORDER BY item (a literal integer there is a column ordinal),
+    /// a query with GROUP BY, HAVING or DISTINCT (expressions are matched against each other,
+    /// and two placeholders never match where two equal literals would), and a function's
+    /// arguments (equal aggregate calls are computed once).
+    pub fn shares_plans(&self) -> bool {
+        let mut shares = true;
+        for_each_placeholder(&mut self.clone(), &mut |_, place| {
+            shares &= !(place.order_by || place.grouped_query || place.function_argument);
+        });
+        shares
+    }
 }
 
-fn query_literals(query: &mut Query, values: &[Value]) {
+/// Where a placeholder sits, as far as [`Statement::shares_plans`] cares.
+#[derive(Clone, Copy, Default)]
+struct Place {
+    order_by: bool,
+    grouped_query: bool,
+    function_argument: bool,
+}
+
+/// Calls `f` on every placeholder (`Expr::Parameter`) of `statement`, with its place.
+fn for_each_placeholder(statement: &mut Statement, f: &mut impl FnMut(&mut Expr, Place)) {
+    let place = Place::default();
+    match statement {
+        Statement::Query(query) => query_placeholders(query, place, f),
+        Statement::Insert(insert) => {
+            match &mut insert.source {
+                InsertSource::Values(rows) => rows.iter_mut().flatten().for_each(|e| expr_placeholders(e, place, f)),
+                InsertSource::Query(query) => query_placeholders(query, place, f),
+                InsertSource::DefaultValues => {}
+            }
+            items_placeholders(&mut insert.returning, place, f);
+        }
+        Statement::Update(update) => {
+            update.assignments.iter_mut().for_each(|(_, e)| expr_placeholders(e, place, f));
+            update.filter.iter_mut().for_each(|e| expr_placeholders(e, place, f));
+            items_placeholders(&mut update.returning, place, f);
+        }
+        Statement::Delete(delete) => {
+            delete.filter.iter_mut().for_each(|e| expr_placeholders(e, place, f));
+            items_placeholders(&mut delete.returning, place, f);
+        }
+        _ => {}
+    }
+}
+
+/// A query's placeholders; `outer` is where the query itself sits (a subquery in a grouped
+/// query or in a function's arguments passes that on).
+fn query_placeholders(query: &mut Query, outer: Place, f: &mut impl FnMut(&mut Expr, Place)) {
     let select = &mut query.select;
-    items_literals(&mut select.projection, values);
-    select.from.iter_mut().for_each(|f| from_literals(f, values));
-    select
-        .filter
-        .iter_mut()
-        .chain(&mut select.group_by)
-        .chain(&mut select.having)
-        .for_each(|e| expr_literals(e, values));
-    query.order_by.iter_mut().for_each(|o| expr_literals(&mut o.expr, values));
-    query.limit.iter_mut().chain(&mut query.offset).for_each(|e| expr_literals(e, values));
+    let grouped = !select.group_by.is_empty() || select.having.is_some() || select.distinct;
+    let place = Place { grouped_query: outer.grouped_query || grouped, ..outer };
+    items_placeholders(&mut select.projection, place, f);
+    select.from.iter_mut().for_each(|item| from_placeholders(item, place, f));
+    select.filter.iter_mut().chain(&mut select.group_by).chain(&mut select.having).for_each(|e| {
+        expr_placeholders(e, place, f);
+    });
+    let order_by = Place { order_by: true, ..place };
+    query.order_by.iter_mut().for_each(|o| expr_placeholders(&mut o.expr, order_by, f));
+    query.limit.iter_mut().chain(&mut query.offset).for_each(|e| expr_placeholders(e, place, f));
 }
 
-fn items_literals(items: &mut [SelectItem], values: &[Value]) {
+fn items_placeholders(items: &mut [SelectItem], place: Place, f: &mut impl FnMut(&mut Expr, Place)) {
     for item in items {
         if let SelectItem::Expr { expr, .. } = item {
-            expr_literals(expr, values);
+            expr_placeholders(expr, place, f);
         }
     }
 }
 
-fn from_literals(item: &mut FromItem, values: &[Value]) {
+fn from_placeholders(item: &mut FromItem, place: Place, f: &mut impl FnMut(&mut Expr, Place)) {
     match item {
         FromItem::Table { .. } => {}
-        FromItem::Subquery { query, .. } => query_literals(query, values),
+        FromItem::Subquery { query, .. } => query_placeholders(query, place, f),
         FromItem::Join { left, right, on, .. } => {
-            from_literals(left, values);
-            from_literals(right, values);
-            on.iter_mut().for_each(|e| expr_literals(e, values));
+            from_placeholders(left, place, f);
+            from_placeholders(right, place, f);
+            on.iter_mut().for_each(|e| expr_placeholders(e, place, f));
         }
     }
 }
 
-fn expr_literals(expr: &mut Expr, values: &[Value]) {
-    if let Expr::Parameter(n) = expr {
-        if let Some(value) = n.checked_sub(1).and_then(|i| values.get(i)) {
-            *expr = Expr::Literal(value.clone());
-        }
-        return;
-    }
+fn expr_placeholders(expr: &mut Expr, place: Place, f: &mut impl FnMut(&mut Expr, Place)) {
     match expr {
-        Expr::Column { .. } | Expr::Literal(_) | Expr::Parameter(_) | Expr::Default => {}
-        Expr::Unary { expr, .. } | Expr::IsNull { expr, .. } | Expr::IsBool { expr, .. } => expr_literals(expr, values),
+        Expr::Parameter(_) => f(expr, place),
+        Expr::Column { .. } | Expr::Literal(_) | Expr::Default => {}
+        Expr::Unary { expr, .. } | Expr::IsNull { expr, .. } | Expr::IsBool { expr, .. } => {
+            expr_placeholders(expr, place, f)
+        }
         Expr::Binary { left, right, .. } => {
-            expr_literals(left, values);
-            expr_literals(right, values);
+            expr_placeholders(left, place, f);
+            expr_placeholders(right, place, f);
         }
         Expr::Between { expr, low, high, .. } => {
             for e in [expr, low, high] {
-                expr_literals(e, values);
+                expr_placeholders(e, place, f);
             }
         }
         Expr::InList { expr, list, .. } => {
-            expr_literals(expr, values);
-            list.iter_mut().for_each(|e| expr_literals(e, values));
+            expr_placeholders(expr, place, f);
+            list.iter_mut().for_each(|e| expr_placeholders(e, place, f));
         }
         Expr::InSubquery { expr, query, .. } => {
-            expr_literals(expr, values);
-            query_literals(query, values);
+            expr_placeholders(expr, place, f);
+            query_placeholders(query, place, f);
         }
-        Expr::Exists { query, .. } | Expr::ScalarSubquery(query) => query_literals(query, values),
+        Expr::Exists { query, .. } | Expr::ScalarSubquery(query) => query_placeholders(query, place, f),
         Expr::Like { expr, pattern, .. } => {
-            expr_literals(expr, values);
-            expr_literals(pattern, values);
+            expr_placeholders(expr, place, f);
+            expr_placeholders(pattern, place, f);
         }
-        Expr::Function { args, .. } => args.iter_mut().for_each(|e| expr_literals(e, values)),
+        Expr::Function { args, .. } => {
+            let argument = Place { function_argument: true, ..place };
+            args.iter_mut().for_each(|e| expr_placeholders(e, argument, f));
+        }
         Expr::Case { operand, branches, else_result } => {
-            operand.iter_mut().chain(else_result.iter_mut()).for_each(|e| expr_literals(e, values));
+            operand.iter_mut().chain(else_result.iter_mut()).for_each(|e| expr_placeholders(e, place, f));
             for (when, then) in branches {
-                expr_literals(when, values);
-                expr_literals(then, values);
+                expr_placeholders(when, place, f);
+                expr_placeholders(then, place, f);
             }
         }
-        Expr::Cast { expr, .. } => expr_literals(expr, values),
+        Expr::Cast { expr, .. } => expr_placeholders(expr, place, f),
     }
 }
 

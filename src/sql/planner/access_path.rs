@@ -24,7 +24,8 @@
 //! re-checked on their newest version, which may have left the range.
 //!
 //! Literal types: a literal that cannot compare with the column (a number against text, a
-//! boolean against a number) or NULL is not used. A text literal against a numeric or boolean
+//! boolean against a number) or NULL is not used; nor is a parameter of a template that stands
+//! for such a literal (`plan_template`). A text literal against a numeric or boolean
 //! column is used as it is: the executor reads bound values as the key column's type, as the
 //! comparison in the filter does (PostgreSQL types `id = '7'` as `id = 7`).
 
@@ -60,10 +61,15 @@ pub(super) struct AccessChoice {
 }
 
 /// Chooses the access path of a scan of `schema` whose filter is `conjuncts`.
-pub(super) fn choose_access_path(schema: &TableSchema, conjuncts: &[Expr]) -> AccessChoice {
+/// `literal_types` are the types of the literals a template's parameters stand for.
+pub(super) fn choose_access_path(
+    schema: &TableSchema,
+    conjuncts: &[Expr],
+    literal_types: &[Option<DataType>],
+) -> AccessChoice {
     let full_scan = AccessChoice { access: AccessPath::FullScan, used: Vec::new() };
     let conditions: Vec<KeyCondition> =
-        conjuncts.iter().enumerate().filter_map(|(i, c)| key_condition(schema, i, c)).collect();
+        conjuncts.iter().enumerate().filter_map(|(i, c)| key_condition(schema, i, c, literal_types)).collect();
     if conditions.is_empty() {
         return full_scan;
     }
@@ -107,7 +113,12 @@ fn flip(op: BinaryOp) -> BinaryOp {
     }
 }
 
-fn key_condition(schema: &TableSchema, position: usize, conjunct: &Expr) -> Option<KeyCondition> {
+fn key_condition(
+    schema: &TableSchema,
+    position: usize,
+    conjunct: &Expr,
+    literal_types: &[Option<DataType>],
+) -> Option<KeyCondition> {
     let Expr::Binary(op, left, right) = conjunct else {
         return None;
     };
@@ -121,15 +132,20 @@ fn key_condition(schema: &TableSchema, position: usize, conjunct: &Expr) -> Opti
     };
     // System columns (past the table's columns) are in no index.
     let data_type = schema.columns.get(column)?.data_type;
-    Some(KeyCondition { conjunct: position, column, op, value: key_value(value, data_type)? })
+    Some(KeyCondition { conjunct: position, column, op, value: key_value(value, data_type, literal_types)? })
 }
 
 /// The value as a key of a `column_type` column, or `None` when it cannot be one.
-fn key_value(value: &Expr, column_type: DataType) -> Option<Expr> {
-    let Expr::Literal(v) = value else {
-        return Some(value.clone());
+fn key_value(value: &Expr, column_type: DataType, literal_types: &[Option<DataType>]) -> Option<Expr> {
+    let literal_type = match value {
+        Expr::Literal(v) => v.data_type(),
+        Expr::Parameter(i) => match literal_types.get(*i) {
+            Some(&stands_for) => stands_for,
+            None => return Some(value.clone()),
+        },
+        _ => return Some(value.clone()),
     };
-    match (v.data_type()?, column_type) {
+    match (literal_type?, column_type) {
         (a, b) if a == b => Some(value.clone()),
         (a, b) if a.is_numeric() && b.is_numeric() => Some(value.clone()),
         (DataType::Text, _) => Some(value.clone()),

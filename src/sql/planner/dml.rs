@@ -75,7 +75,7 @@ impl Planner<'_> {
             split_conjuncts(self.bind(filter, Cx::plain(Clause::Where))?, &mut conjuncts);
         }
         // The rows of a write are re-checked on their newest version: the whole filter stays.
-        Ok((choose_access_path(schema, &conjuncts).access, and_all(conjuncts)))
+        Ok((choose_access_path(schema, &conjuncts, self.literal_types).access, and_all(conjuncts)))
     }
 
     pub(super) fn insert(&mut self, insert: &ast::Insert) -> Result<InsertPlan> {

@@ -243,7 +243,7 @@ impl Planner<'_> {
         let source = sources.get_mut(item).and_then(Option::take);
         match source {
             Some(Source::Table(table)) => {
-                let AccessChoice { access, used } = choose_access_path(&table.schema, &conjuncts);
+                let AccessChoice { access, used } = choose_access_path(&table.schema, &conjuncts, self.literal_types);
                 Ok(match lock {
                     // Locked rows are re-checked on their newest version: the whole filter stays.
                     Some(l) => {

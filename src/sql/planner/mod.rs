@@ -86,6 +86,7 @@ use crate::error::{Error, Result};
 use crate::sql::ast;
 use crate::sql::plan::{Plan, PlannedStatement, Subquery};
 use crate::storage::CatalogSnapshot;
+use crate::types::DataType;
 
 pub use explain::explain;
 
@@ -95,7 +96,21 @@ pub use explain::explain;
 /// control, SET, SHOW and VACUUM belong to the connection layer and are refused with
 /// [`Error::Internal`].
 pub fn plan(statement: &ast::Statement, catalog: &CatalogSnapshot) -> Result<Plan> {
-    let mut planner = Planner::new(catalog);
+    plan_template(statement, catalog, &[])
+}
+
+/// Plans a template whose parameters stand for literals (`sql::literals`) of the types
+/// `literal_types` (`None` for NULL), in order. Where the planner looks at a literal's type
+/// (whether it may bound a key) it looks at the type of the literal a placeholder stands for,
+/// so the plan is the one the literals would get, with parameters in their place; callers
+/// that share such plans keep them by these types. (The planner's other uses of literals
+/// are in places a shared template has no placeholder: see `Statement::shares_plans`.)
+pub fn plan_template(
+    statement: &ast::Statement,
+    catalog: &CatalogSnapshot,
+    literal_types: &[Option<DataType>],
+) -> Result<Plan> {
+    let mut planner = Planner::new(catalog, literal_types);
     let statement = planner.statement(statement)?;
     Ok(Plan { statement, subqueries: planner.subqueries, parameter_count: planner.parameter_count })
 }
@@ -109,11 +124,14 @@ pub(super) struct Planner<'c> {
     parameter_count: usize,
     /// The scope stack: the statement's level first, the innermost subquery last.
     levels: Vec<scope::Level>,
+    /// For a template, the types of the literals its parameters stand for; see
+    /// [`plan_template`].
+    literal_types: &'c [Option<DataType>],
 }
 
 impl<'c> Planner<'c> {
-    fn new(catalog: &'c CatalogSnapshot) -> Planner<'c> {
-        Planner { catalog, subqueries: Vec::new(), parameter_count: 0, levels: Vec::new() }
+    fn new(catalog: &'c CatalogSnapshot, literal_types: &'c [Option<DataType>]) -> Planner<'c> {
+        Planner { catalog, subqueries: Vec::new(), parameter_count: 0, levels: Vec::new(), literal_types }
     }
 
     fn statement(&mut self, statement: &ast::Statement) -> Result<PlannedStatement> {

@@ -1,5 +1,7 @@
 //! Expressions, literals and parameters.
 
+use std::borrow::Cow;
+
 use sqlparser::ast as sql;
 
 use super::{ddl, ident, is_keyword, reject, sql_words, syntax_error, unsupported, variant_name, Translator};
@@ -252,7 +254,8 @@ fn literal(value: sql::Value) -> Result<Expr> {
 /// A number literal as the tokenizer gave it (digits, optional `.`, exponent, `_`
 /// separators, `0x`/`0o`/`0b` prefixes), negated if `negative`.
 pub(crate) fn number(text: &str, negative: bool) -> Result<Value> {
-    let digits: String = text.chars().filter(|&c| c != '_').collect();
+    // Copied only when there is something to change: `1_000`, or a sign to put in front.
+    let digits: Cow<str> = if text.contains('_') { text.chars().filter(|&c| c != '_').collect() } else { text.into() };
     let sign = if negative { "-" } else { "" };
     let radix = match digits.get(..2) {
         Some("0x" | "0X") => Some(16),
@@ -274,7 +277,7 @@ pub(crate) fn number(text: &str, negative: bool) -> Result<Value> {
             }
         }
         None => {
-            let text = format!("{sign}{digits}");
+            let text: Cow<str> = if negative { format!("-{digits}").into() } else { digits.clone() };
             let integer =
                 if digits.contains(['.', 'e', 'E']) { None } else { text.parse::<i64>().ok().map(Value::Integer) };
             integer.or_else(|| text.parse::<f64>().ok().map(Value::Real))
