@@ -155,7 +155,7 @@ impl Session for IsoldeSession {
 
     fn commit(&mut self) -> Result<(), TxError> {
         let result = self.conn.run("COMMIT").map_err(classify)?;
-        if result.tag != "COMMIT" {
+        if result.tag != isolde::CommandTag::Fixed("COMMIT") {
             return Err(anyhow::anyhow!("COMMIT answered {}", result.tag).into());
         }
         Ok(())
