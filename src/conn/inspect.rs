@@ -102,8 +102,8 @@ impl Connection {
             Reader { me: viewpoint.reader.unwrap_or(NO_TXN), cid: viewpoint.cid, snapshot: &viewpoint.snapshot };
         let status = |txn| engine.manager.status(txn);
         let mut versions = Vec::with_capacity(data.version_count());
-        for (key, chain) in data.rows() {
-            let key = row_key(&schema, key);
+        for (key, chain) in data.rows().iter() {
+            let key = row_key(&schema, &key);
             for version in &chain.versions {
                 let Explanation { visible, reason } = explain(version, reader, status);
                 versions.push(RowVersion {

@@ -17,9 +17,11 @@ impl fmt::Display for TableId {
 }
 
 pub mod catalog;
+pub mod row_map;
 pub mod table;
 pub mod version;
 
 pub use catalog::{Catalog, CatalogSnapshot, Table};
+pub use row_map::RowMap;
 pub use table::{IndexData, IndexEntry, PruneLosses, TableData};
 pub use version::{Chain, RowData, Version, NO_TXN};

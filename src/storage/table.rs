@@ -1,7 +1,8 @@
 //! One table's data: version chains by primary key, and its secondary indexes.
 //!
 //! ```text
-//!   rows:    BTreeMap<primary key, Chain>          ordered, one chain per logical row
+//!   rows:    RowMap: primary key -> Chain          ordered, one chain per logical row (integer
+//!                                                   keys as i64: see row_map.rs)
 //!   indexes: [ BTreeSet<(index key, primary key)> ] one entry per distinct index key a version
 //!                                                   of the row has, so a reader probing an old
 //!                                                   value still finds the old version
@@ -16,12 +17,12 @@
 //! chains. The caller (`Table::write`) holds the table's write lock for one row operation at a
 //! time, never for a whole statement.
 
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use crate::error::TxnId;
-use crate::types::{IndexSchema, Key, TableSchema, Value};
+use crate::error::{Error, Result, TxnId};
+use crate::types::{DataType, IndexSchema, Key, TableSchema, Value};
 
+use super::row_map::RowMap;
 use super::version::{Chain, RowData, Version, NO_TXN};
 
 /// One entry of a secondary index: the indexed values and the row's primary key, ordered by
@@ -108,9 +109,9 @@ fn lost_index_entries(
 }
 
 /// The rows and indexes of one table.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct TableData {
-    rows: BTreeMap<Key, Chain>,
+    rows: RowMap,
     indexes: Vec<IndexData>,
     next_row_id: i64,
     version_count: usize,
@@ -120,11 +121,16 @@ impl TableData {
     pub fn new(schema: &TableSchema) -> TableData {
         let indexes =
             schema.indexes.iter().map(|s| IndexData { schema: s.clone(), entries: BTreeSet::new() }).collect();
-        TableData { rows: BTreeMap::new(), indexes, next_row_id: 1, version_count: 0 }
+        let integer_keys = match schema.primary_key.as_slice() {
+            [] => true,
+            [column] => schema.columns.get(*column).is_some_and(|c| c.data_type == DataType::Integer),
+            _ => false,
+        };
+        TableData { rows: RowMap::new(integer_keys), indexes, next_row_id: 1, version_count: 0 }
     }
 
     /// Every chain, by primary key.
-    pub fn rows(&self) -> &BTreeMap<Key, Chain> {
+    pub fn rows(&self) -> &RowMap {
         &self.rows
     }
 
@@ -148,21 +154,23 @@ impl TableData {
         id
     }
 
-    /// Appends a version to the chain of `key` (creating the chain) and indexes it.
-    pub fn append_version(&mut self, key: Key, version: Version) {
+    /// Appends a version to the chain of `key` (creating the chain) and indexes it. Fails
+    /// (changing nothing) only if `key` cannot be a key of this table: an internal error.
+    pub fn append_version(&mut self, key: Key, version: Version) -> Result<()> {
+        let pk = key.clone();
+        let chain = self
+            .rows
+            .chain_for_write(key)
+            .ok_or_else(|| Error::Internal(format!("key {pk} written to a table whose keys are integers")))?;
+        // Most rows only ever have one version: a new chain is allocated for exactly one
+        // (a plain `push` would reserve room for four).
+        chain.versions.reserve_exact(1);
         for index in &mut self.indexes {
-            let entry = IndexEntry { key: index.key_of(&version.data), pk: key.clone() };
-            index.entries.insert(entry);
+            index.entries.insert(IndexEntry { key: index.key_of(&version.data), pk: pk.clone() });
         }
-        match self.rows.entry(key) {
-            // Most rows only ever have one version: a new chain is allocated for exactly one
-            // (a plain `push` would reserve room for four).
-            Entry::Vacant(slot) => {
-                slot.insert(Chain { versions: vec![version] });
-            }
-            Entry::Occupied(mut chain) => chain.get_mut().versions.push(version),
-        }
+        chain.versions.push(version);
         self.version_count += 1;
+        Ok(())
     }
 
     /// Ends the newest version of `key`: it was deleted or superseded by `xmax`. Returns false
@@ -284,9 +292,9 @@ impl TableData {
     /// Adds a secondary index and fills it from every version present.
     pub fn add_index(&mut self, schema: IndexSchema) {
         let mut index = IndexData { schema, entries: BTreeSet::new() };
-        for (key, chain) in &self.rows {
+        for (key, chain) in self.rows.iter() {
             for v in &chain.versions {
-                index.entries.insert(IndexEntry { key: index.key_of(&v.data), pk: key.clone() });
+                index.entries.insert(IndexEntry { key: index.key_of(&v.data), pk: key.clone().into_owned() });
             }
         }
         self.indexes.push(index);
@@ -339,9 +347,9 @@ mod tests {
     #[test]
     fn update_keeps_both_index_entries_until_pruned() {
         let mut t = TableData::new(&schema());
-        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10)));
+        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10))).unwrap();
         assert!(t.end_newest(&key(1), TxnId(5), 0));
-        t.append_version(key(1), Version::new(TxnId(5), 0, row(1, 20)));
+        t.append_version(key(1), Version::new(TxnId(5), 0, row(1, 20))).unwrap();
         assert_eq!(index_keys(&t), vec![(10, 1), (20, 1)]);
         assert_eq!(t.version_count(), 2);
 
@@ -353,9 +361,9 @@ mod tests {
     #[test]
     fn undo_restores_the_chain_and_indexes() {
         let mut t = TableData::new(&schema());
-        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10)));
+        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10))).unwrap();
         t.end_newest(&key(1), TxnId(5), 0);
-        t.append_version(key(1), Version::new(TxnId(5), 0, row(1, 20)));
+        t.append_version(key(1), Version::new(TxnId(5), 0, row(1, 20))).unwrap();
 
         assert!(!t.remove_newest_created_by(&key(1), TxnId(4)));
         assert!(t.remove_newest_created_by(&key(1), TxnId(5)));
@@ -369,7 +377,7 @@ mod tests {
     #[test]
     fn pruning_everything_removes_the_chain() {
         let mut t = TableData::new(&schema());
-        t.append_version(key(7), Version::new(TxnId(3), 0, row(7, 1)));
+        t.append_version(key(7), Version::new(TxnId(3), 0, row(7, 1))).unwrap();
         t.end_newest(&key(7), TxnId(4), 0);
         t.prune(&key(7), |_| true, |_| true);
         assert!(t.chain(&key(7)).is_none());
@@ -380,9 +388,9 @@ mod tests {
     #[test]
     fn same_index_key_on_two_versions_is_one_entry() {
         let mut t = TableData::new(&schema());
-        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10)));
+        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10))).unwrap();
         t.end_newest(&key(1), TxnId(5), 0);
-        t.append_version(key(1), Version::new(TxnId(5), 0, row(1, 10)));
+        t.append_version(key(1), Version::new(TxnId(5), 0, row(1, 10))).unwrap();
         t.prune(&key(1), |v| v.xmax == TxnId(5), |_| true);
         assert_eq!(index_keys(&t), vec![(10, 1)]);
     }
@@ -390,9 +398,9 @@ mod tests {
     #[test]
     fn pruning_asks_before_taking_an_index_entry_or_the_chain_and_a_refusal_keeps_everything() {
         let mut t = TableData::new(&schema());
-        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10)));
+        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10))).unwrap();
         t.end_newest(&key(1), TxnId(5), 0);
-        t.append_version(key(1), Version::new(TxnId(5), 0, row(1, 20)));
+        t.append_version(key(1), Version::new(TxnId(5), 0, row(1, 20))).unwrap();
         let mut asked = None;
         let refuse = |losses: &PruneLosses| {
             asked = Some(losses.entries.len());
@@ -403,9 +411,9 @@ mod tests {
         assert_eq!(asked, Some(1), "the entry (10, 1) would go");
         assert_eq!((index_keys(&t), t.version_count()), (vec![(10, 1), (20, 1)], 2));
         // Same indexed value on both versions: nothing but the version goes, nobody is asked.
-        t.append_version(key(2), Version::new(TxnId(3), 0, row(2, 30)));
+        t.append_version(key(2), Version::new(TxnId(3), 0, row(2, 30))).unwrap();
         t.end_newest(&key(2), TxnId(6), 0);
-        t.append_version(key(2), Version::new(TxnId(6), 0, row(2, 30)));
+        t.append_version(key(2), Version::new(TxnId(6), 0, row(2, 30))).unwrap();
         assert_eq!(t.prune(&key(2), |v| v.xmax == TxnId(6), |_| panic!("nothing else goes")), 1);
         // The whole chain: asked, with the key.
         t.end_newest(&key(2), TxnId(7), 0);
@@ -427,7 +435,7 @@ mod tests {
     #[test]
     fn replacing_the_newest_version_indexes_only_changed_keys_and_undoes_cleanly() {
         let mut t = TableData::new(&schema());
-        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10)));
+        t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10))).unwrap();
         assert!(t.replace_newest(&key(1), Version::new(TxnId(5), 1, row(1, 10))));
         assert_eq!((index_keys(&t), t.version_count()), (vec![(10, 1)], 2));
         let old = &t.chain(&key(1)).unwrap().versions[0];

@@ -255,17 +255,17 @@ impl TableScan<'_> {
                 }
                 return;
             }
-            for (examined, (key, chain)) in data.rows().range((resume.clone(), Bound::Unbounded)).enumerate() {
+            for (examined, (key, chain)) in data.rows().range_from(resume.as_ref()).enumerate() {
                 if examined == BATCH {
-                    *resume = Bound::Included(key.clone());
+                    *resume = Bound::Included(key.into_owned());
                     *done = false;
                     return;
                 }
-                if !range.below_upper(key) {
+                if !range.below_upper(&key) {
                     break;
                 }
-                if range.above_lower(key) {
-                    visit(key, chain);
+                if range.above_lower(&key) {
+                    visit(&key, chain);
                 }
             }
         });

@@ -115,8 +115,7 @@ impl Transaction {
         range: &ScanRange,
         resume: &mut Bound<Key>,
     ) -> Result<Step> {
-        let first_at =
-            |data: &TableData| data.rows().range((resume.clone(), Bound::Unbounded)).next().map(|(k, _)| k.clone());
+        let first_at = |data: &TableData| data.rows().range_from(resume.as_ref()).next().map(|(k, _)| k.into_owned());
         // An equality on the whole primary key that finds its key locks only that row.
         if let Some(key) = range.exact_key(table.schema().primary_key.len()) {
             if matches!(resume, Bound::Included(_)) && table.read().chain(&key).is_some() {
@@ -197,9 +196,9 @@ impl Transaction {
     ) -> Vec<NewEntryLocks> {
         let mut out = Vec::new();
         if old.is_none_or(|o| &o.key != key) {
-            let successor = rows.rows().range((Bound::Excluded(key.clone()), Bound::Unbounded)).next();
+            let successor = rows.rows().range_from(Bound::Excluded(key)).next();
             let split =
-                gap(table, IndexId::Primary, successor.map_or(GapEnd::Supremum, |(k, _)| GapEnd::Key(k.clone())));
+                gap(table, IndexId::Primary, successor.map_or(GapEnd::Supremum, |(k, _)| GapEnd::Key(k.into_owned())));
             out.push(NewEntryLocks {
                 split,
                 new_gap: gap(table, IndexId::Primary, GapEnd::Key(key.clone())),

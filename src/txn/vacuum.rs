@@ -73,7 +73,7 @@ pub fn vacuum_table(table: &Table, engine: &Engine) -> usize {
         .rows()
         .iter()
         .filter(|(_, chain)| chain.versions.iter().any(|v| is_dead(v, horizon, manager)))
-        .map(|(k, _)| k.clone())
+        .map(|(k, _)| k.into_owned())
         .collect();
     let mut data = table.write();
     keys.iter().map(|k| prune_chain(table.id, &mut data, k, horizon, engine)).sum()

@@ -126,7 +126,7 @@ impl Transaction {
                 }
             };
             self.prune(table, &mut rows, &key);
-            rows.append_version(key.clone(), Version::new(self.id, self.cid(), data.clone()));
+            rows.append_version(key.clone(), Version::new(self.id, self.cid(), data.clone()))?;
             self.inherit_split_gaps(new_entries);
             self.undo.borrow_mut().push(UndoEntry::Appended { table: table.clone(), key: key.clone() });
             return Ok(VisibleRow { key, data, xmin: self.id, xmax: NO_TXN });
@@ -235,11 +235,10 @@ impl Transaction {
                 self.undo.borrow_mut().push(UndoEntry::Replaced { table: table.clone(), key: key.clone() });
             } else {
                 rows.end_newest(&row.key, self.id, self.cid());
+                self.undo.borrow_mut().push(UndoEntry::Ended { table: table.clone(), key: row.key.clone() });
                 self.prune(table, &mut rows, &key);
-                rows.append_version(key.clone(), version);
-                let mut undo = self.undo.borrow_mut();
-                undo.push(UndoEntry::Ended { table: table.clone(), key: row.key.clone() });
-                undo.push(UndoEntry::Appended { table: table.clone(), key: key.clone() });
+                rows.append_version(key.clone(), version)?;
+                self.undo.borrow_mut().push(UndoEntry::Appended { table: table.clone(), key: key.clone() });
             }
             self.inherit_split_gaps(new_entries);
             return Ok(VisibleRow { key, data, xmin: self.id, xmax: NO_TXN });
