@@ -16,13 +16,23 @@
 use crate::types::Value;
 
 /// Values for a statement's `$n` placeholders, in order.
-pub trait Params {
+pub trait Params: Sized {
     fn into_values(self) -> Vec<Value>;
+
+    /// Calls `f` with the values. The statement APIs use this: the provided forms lend their
+    /// values without copying them into a new vector.
+    fn with_values<R>(self, f: impl FnOnce(&[Value]) -> R) -> R {
+        f(&self.into_values())
+    }
 }
 
 impl Params for () {
     fn into_values(self) -> Vec<Value> {
         Vec::new()
+    }
+
+    fn with_values<R>(self, f: impl FnOnce(&[Value]) -> R) -> R {
+        f(&[])
     }
 }
 
@@ -30,11 +40,19 @@ impl Params for &[Value] {
     fn into_values(self) -> Vec<Value> {
         self.to_vec()
     }
+
+    fn with_values<R>(self, f: impl FnOnce(&[Value]) -> R) -> R {
+        f(self)
+    }
 }
 
 impl Params for Vec<Value> {
     fn into_values(self) -> Vec<Value> {
         self
+    }
+
+    fn with_values<R>(self, f: impl FnOnce(&[Value]) -> R) -> R {
+        f(&self)
     }
 }
 
@@ -42,17 +60,29 @@ impl Params for &Vec<Value> {
     fn into_values(self) -> Vec<Value> {
         self.clone()
     }
+
+    fn with_values<R>(self, f: impl FnOnce(&[Value]) -> R) -> R {
+        f(self)
+    }
 }
 
 impl<const N: usize> Params for [Value; N] {
     fn into_values(self) -> Vec<Value> {
         self.into()
     }
+
+    fn with_values<R>(self, f: impl FnOnce(&[Value]) -> R) -> R {
+        f(&self)
+    }
 }
 
 impl<const N: usize> Params for &[Value; N] {
     fn into_values(self) -> Vec<Value> {
         self.to_vec()
+    }
+
+    fn with_values<R>(self, f: impl FnOnce(&[Value]) -> R) -> R {
+        f(self)
     }
 }
 

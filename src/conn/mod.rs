@@ -236,7 +236,7 @@ impl Connection {
     /// Runs one statement and returns the number of rows it affected (inserted, updated,
     /// deleted, or returned).
     pub fn execute(&self, sql: &str, params: impl Params) -> Result<u64> {
-        self.run_text(sql, &params.into_values()).map(|(_, affected)| affected)
+        params.with_values(|values| self.run_text(sql, values)).map(|(_, affected)| affected)
     }
 
     /// Runs several `;`-separated statements, stopping at the first error.
@@ -250,7 +250,7 @@ impl Connection {
 
     /// Runs one query and returns its rows.
     pub fn query(&self, sql: &str, params: impl Params) -> Result<Rows> {
-        let (result, _) = self.run_text(sql, &params.into_values())?;
+        let (result, _) = params.with_values(|values| self.run_text(sql, values))?;
         Ok(Rows::new(result.columns, result.rows))
     }
 

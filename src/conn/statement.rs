@@ -28,12 +28,12 @@ impl<'conn> Statement<'conn> {
 
     /// Runs the statement; returns the number of rows affected.
     pub fn execute(&mut self, params: impl Params) -> Result<u64> {
-        self.conn.run_prepared(&self.prepared, 0, &params.into_values()).map(|(_, affected)| affected)
+        params.with_values(|values| self.conn.run_prepared(&self.prepared, 0, values)).map(|(_, affected)| affected)
     }
 
     /// Runs the statement and returns its rows.
     pub fn query(&mut self, params: impl Params) -> Result<Rows> {
-        let (result, _) = self.conn.run_prepared(&self.prepared, 0, &params.into_values())?;
+        let (result, _) = params.with_values(|values| self.conn.run_prepared(&self.prepared, 0, values))?;
         Ok(Rows::new(result.columns, result.rows))
     }
 

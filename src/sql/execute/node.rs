@@ -70,7 +70,7 @@ impl<'a> Executor<'a> {
             Node::Project { input, exprs } => {
                 // Column references over a scan: the scan builds the projected rows itself.
                 if let Node::Scan { table, access, filter } = &**input {
-                    if let Some(columns) = scan::plain_columns(exprs) {
+                    if let Some(columns) = scan::PlainColumns::of(exprs) {
                         return scan::scan(self, table, access, filter.as_ref(), Some(columns), outer);
                     }
                 }

@@ -52,9 +52,20 @@ fn system_column(txn: TxnId) -> Value {
     Value::Integer(i64::try_from(txn.0).unwrap_or(i64::MAX))
 }
 
-/// The columns a projection made only of column references picks, if it is one.
-pub(crate) fn plain_columns(exprs: &[Expr]) -> Option<Vec<usize>> {
-    exprs.iter().map(|e| if let Expr::Column(c) = e { Some(*c) } else { None }).collect()
+/// A projection made only of column references (`SELECT k, v`), which a scan builds itself.
+#[derive(Clone, Copy)]
+pub(crate) struct PlainColumns<'p>(&'p [Expr]);
+
+impl<'p> PlainColumns<'p> {
+    /// `exprs`, if they are all column references.
+    pub fn of(exprs: &'p [Expr]) -> Option<PlainColumns<'p>> {
+        exprs.iter().all(|e| matches!(e, Expr::Column(_))).then_some(PlainColumns(exprs))
+    }
+
+    /// The projected row of `v`, straight from the version.
+    fn pick(self, v: &VisibleRow) -> Row {
+        self.0.iter().filter_map(|e| if let Expr::Column(c) = e { Some(column_of(v, *c)) } else { None }).collect()
+    }
 }
 
 /// A plan's Scan node: the rows of `access` that pass `filter`. With `columns`, a projection
@@ -65,7 +76,7 @@ pub(crate) fn scan<'s>(
     table: &TableRef,
     access: &AccessPath,
     filter: Option<&'s Expr>,
-    columns: Option<Vec<usize>>,
+    columns: Option<PlainColumns<'s>>,
     outer: &Outer,
 ) -> Result<RowIter<'s>> {
     let rows = visible_rows(ex, table, access, outer)?;
@@ -76,8 +87,8 @@ pub(crate) fn scan<'s>(
                 if filter.is_some() && !scope.passes(filter, &row_of(&v), "WHERE")? {
                     return Ok(None);
                 }
-                Ok(Some(match &columns {
-                    Some(columns) => columns.iter().map(|&c| column_of(&v, c)).collect(),
+                Ok(Some(match columns {
+                    Some(columns) => columns.pick(&v),
                     None => row_of(&v),
                 }))
             })
