@@ -103,16 +103,16 @@ fn check_no_duplicates(data: &TableData, position: usize, manager: &TxnManager, 
         let alive = newest.xmax == NO_TXN || !matches!(manager.status(newest.xmax), TxnStatus::Committed(_));
         alive && index.key_of(&newest.data) == entry.key
     };
-    let mut previous: Option<&Key> = None;
+    let mut previous: Option<Key> = None;
     for entry in index.entries.iter().filter(|e| !e.key.has_null() && holds_key(e)) {
-        if previous == Some(&entry.key) {
+        if previous.as_ref() == Some(&entry.key) {
             let values: Vec<String> = entry.key.values().iter().map(ToString::to_string).collect();
             return Err(Error::DuplicateKeysInIndex {
                 index: index.schema.name.clone(),
                 key: format!("({})=({})", columns.join(", "), values.join(", ")),
             });
         }
-        previous = Some(&entry.key);
+        previous = Some(entry.into_owned().key);
     }
     Ok(())
 }

@@ -170,7 +170,7 @@ impl Catalog {
         }
         let table = next.table(table).ok_or_else(|| Error::UndefinedTable(table.to_string()))?.clone();
         let mut data = table.write();
-        data.add_index(index.clone());
+        data.add_index(&table.schema(), index.clone())?;
         let position = data.indexes().len() - 1;
         if let Err(e) = check(&data, position) {
             data.remove_index(position);

@@ -17,11 +17,13 @@ impl fmt::Display for TableId {
 }
 
 pub mod catalog;
+pub mod index_entries;
 pub mod row_map;
 pub mod table;
 pub mod version;
 
 pub use catalog::{Catalog, CatalogSnapshot, Table};
+pub use index_entries::IndexEntries;
 pub use row_map::RowMap;
 pub use table::{IndexData, IndexEntry, PruneLosses, TableData};
 pub use version::{Chain, RowData, Version, NO_TXN};

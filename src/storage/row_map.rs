@@ -140,7 +140,7 @@ fn integer_key(key: &Key) -> Option<i64> {
 
 /// The integer bound that starts the same walk as `start` over integer keys; `None` when no
 /// integer key lies at or after it (the walk is empty).
-fn integer_start(start: Bound<&Key>) -> Option<Bound<i64>> {
+pub(super) fn integer_start(start: Bound<&Key>) -> Option<Bound<i64>> {
     let (key, inclusive) = match start {
         Bound::Unbounded => return Some(Bound::Unbounded),
         Bound::Included(key) => (key, true),

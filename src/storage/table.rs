@@ -3,9 +3,10 @@
 //! ```text
 //!   rows:    RowMap: primary key -> Chain          ordered, one chain per logical row (integer
 //!                                                   keys as i64: see row_map.rs)
-//!   indexes: [ BTreeSet<(index key, primary key)> ] one entry per distinct index key a version
-//!                                                   of the row has, so a reader probing an old
-//!                                                   value still finds the old version
+//!   indexes: [ IndexEntries: (index key, primary key) ] one entry per distinct index key a
+//!                                                   version of the row has, so a reader probing
+//!                                                   an old value still finds the old version
+//!                                                   (integers as i64: index_entries.rs)
 //! ```
 //!
 //! An index entry leads to a chain, never to one version: the reader picks the version its
@@ -17,11 +18,10 @@
 //! chains. The caller (`Table::write`) holds the table's write lock for one row operation at a
 //! time, never for a whole statement.
 
-use std::collections::BTreeSet;
-
 use crate::error::{Error, Result, TxnId};
 use crate::types::{DataType, IndexSchema, Key, TableSchema, Value};
 
+use super::index_entries::IndexEntries;
 use super::row_map::RowMap;
 use super::version::{Chain, RowData, Version, NO_TXN};
 
@@ -59,10 +59,17 @@ impl IndexEntry {
 #[derive(Clone, Debug)]
 pub struct IndexData {
     pub schema: IndexSchema,
-    pub entries: BTreeSet<IndexEntry>,
+    pub entries: IndexEntries,
 }
 
 impl IndexData {
+    /// An empty index `schema` of `table`, whose primary keys are integers if `integer_rows`.
+    fn new(table: &TableSchema, schema: IndexSchema, integer_rows: bool) -> IndexData {
+        let integer_column = |c: &usize| table.columns.get(*c).is_some_and(|c| c.data_type == DataType::Integer);
+        let integer = integer_rows && matches!(schema.columns.as_slice(), [c] if integer_column(c));
+        IndexData { schema, entries: IndexEntries::new(integer) }
+    }
+
     /// The index key of a row.
     pub fn key_of(&self, data: &[Value]) -> Key {
         Key::of_columns(data, &self.schema.columns)
@@ -119,13 +126,12 @@ pub struct TableData {
 
 impl TableData {
     pub fn new(schema: &TableSchema) -> TableData {
-        let indexes =
-            schema.indexes.iter().map(|s| IndexData { schema: s.clone(), entries: BTreeSet::new() }).collect();
         let integer_keys = match schema.primary_key.as_slice() {
             [] => true,
             [column] => schema.columns.get(*column).is_some_and(|c| c.data_type == DataType::Integer),
             _ => false,
         };
+        let indexes = schema.indexes.iter().map(|s| IndexData::new(schema, s.clone(), integer_keys)).collect();
         TableData { rows: RowMap::new(integer_keys), indexes, next_row_id: 1, version_count: 0 }
     }
 
@@ -166,7 +172,9 @@ impl TableData {
         // (a plain `push` would reserve room for four).
         chain.versions.reserve_exact(1);
         for index in &mut self.indexes {
-            index.entries.insert(IndexEntry { key: index.key_of(&version.data), pk: pk.clone() });
+            // A failure leaves entries in the indexes before it: harmless, as readers re-check
+            // the version an entry leads to (see the module documentation).
+            index.entries.insert(IndexEntry { key: index.key_of(&version.data), pk: pk.clone() })?;
         }
         chain.versions.push(version);
         self.version_count += 1;
@@ -189,20 +197,21 @@ impl TableData {
     /// An UPDATE that keeps the primary key, in one lookup: ends the newest version of `key`
     /// (its deleter is `version`'s creator) and appends `version`. Index entries are added only
     /// where the indexed values changed (the others already lead to this chain). Returns false,
-    /// changing nothing, if there is no version or the newest is already ended.
-    pub fn replace_newest(&mut self, key: &Key, version: Version) -> bool {
-        let Some(chain) = self.rows.get_mut(key) else { return false };
-        let Some(newest) = chain.versions.last_mut().filter(|v| v.xmax == NO_TXN) else { return false };
-        newest.xmax = version.xmin;
-        newest.cmax = version.cmin;
+    /// changing nothing, if there is no version or the newest is already ended; fails as
+    /// [`append_version`](Self::append_version) does.
+    pub fn replace_newest(&mut self, key: &Key, version: Version) -> Result<bool> {
+        let Some(chain) = self.rows.get_mut(key) else { return Ok(false) };
+        let Some(newest) = chain.versions.last_mut().filter(|v| v.xmax == NO_TXN) else { return Ok(false) };
         for index in &mut self.indexes {
             if !index.same_key(&newest.data, &version.data) {
-                index.entries.insert(IndexEntry { key: index.key_of(&version.data), pk: key.clone() });
+                index.entries.insert(IndexEntry { key: index.key_of(&version.data), pk: key.clone() })?;
             }
         }
+        newest.xmax = version.xmin;
+        newest.cmax = version.cmin;
         chain.versions.push(version);
         self.version_count += 1;
-        true
+        Ok(true)
     }
 
     /// Undo of [`append_version`](Self::append_version): removes the newest version of `key`
@@ -289,15 +298,16 @@ impl TableData {
         }
     }
 
-    /// Adds a secondary index and fills it from every version present.
-    pub fn add_index(&mut self, schema: IndexSchema) {
-        let mut index = IndexData { schema, entries: BTreeSet::new() };
+    /// Adds secondary index `schema` of `table` and fills it from every version present.
+    pub fn add_index(&mut self, table: &TableSchema, schema: IndexSchema) -> Result<()> {
+        let mut index = IndexData::new(table, schema, matches!(self.rows, RowMap::Integer(_)));
         for (key, chain) in self.rows.iter() {
             for v in &chain.versions {
-                index.entries.insert(IndexEntry { key: index.key_of(&v.data), pk: key.clone().into_owned() });
+                index.entries.insert(IndexEntry { key: index.key_of(&v.data), pk: key.clone().into_owned() })?;
             }
         }
         self.indexes.push(index);
+        Ok(())
     }
 
     /// Removes the secondary index at `position`.
@@ -436,13 +446,13 @@ mod tests {
     fn replacing_the_newest_version_indexes_only_changed_keys_and_undoes_cleanly() {
         let mut t = TableData::new(&schema());
         t.append_version(key(1), Version::new(TxnId(3), 0, row(1, 10))).unwrap();
-        assert!(t.replace_newest(&key(1), Version::new(TxnId(5), 1, row(1, 10))));
+        assert!(t.replace_newest(&key(1), Version::new(TxnId(5), 1, row(1, 10))).unwrap());
         assert_eq!((index_keys(&t), t.version_count()), (vec![(10, 1)], 2));
         let old = &t.chain(&key(1)).unwrap().versions[0];
         assert_eq!((old.xmax, old.cmax), (TxnId(5), 1));
-        assert!(!t.replace_newest(&key(2), Version::new(TxnId(5), 1, row(2, 10))), "no such row");
+        assert!(!t.replace_newest(&key(2), Version::new(TxnId(5), 1, row(2, 10))).unwrap(), "no such row");
         // The newest is T5's, not ended: T5 replaces it again, with a new k.
-        assert!(t.replace_newest(&key(1), Version::new(TxnId(5), 2, row(1, 20))));
+        assert!(t.replace_newest(&key(1), Version::new(TxnId(5), 2, row(1, 20))).unwrap());
         assert_eq!(index_keys(&t), vec![(10, 1), (20, 1)]);
         // Undo of the last replacement: the new version and its entry go, the old reopens.
         assert!(t.remove_newest_created_by(&key(1), TxnId(5)));

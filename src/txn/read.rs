@@ -384,9 +384,9 @@ impl IndexScan<'_> {
                 *done = true;
                 return;
             };
-            for (examined, entry) in index.entries.range((resume.clone(), Bound::Unbounded)).enumerate() {
+            for (examined, entry) in index.entries.range_from(resume.as_ref()).enumerate() {
                 if examined == BATCH {
-                    *resume = Bound::Included(entry.clone());
+                    *resume = Bound::Included(entry.into_owned());
                     return;
                 }
                 if !range.below_upper(&entry.key) {

@@ -33,6 +33,7 @@
 //! refused with 40P01). Vacuum never removes a key that has locks on it or on its gap, so gap
 //! locks always stand on real keys.
 
+use std::borrow::Cow;
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -154,9 +155,7 @@ impl Transaction {
     ) -> Result<Step> {
         let index = IndexId::Secondary(position as u32);
         let first_at = |data: &TableData| {
-            data.indexes()
-                .get(position)
-                .and_then(|i| i.entries.range((resume.clone(), Bound::Unbounded)).next().cloned())
+            data.indexes().get(position).and_then(|i| i.entries.range_from(resume.as_ref()).next().map(Cow::into_owned))
         };
         let next = first_at(&table.read());
         let end = next.as_ref().map_or(GapEnd::Supremum, |e| GapEnd::Key(entry_key(e)));
@@ -211,9 +210,9 @@ impl Transaction {
                 continue;
             }
             let id = IndexId::Secondary(position as u32);
-            let successor = index.entries.range((Bound::Excluded(entry.clone()), Bound::Unbounded)).next();
+            let successor = index.entries.range_from(Bound::Excluded(&entry)).next();
             out.push(NewEntryLocks {
-                split: gap(table, id, successor.map_or(GapEnd::Supremum, |e| GapEnd::Key(entry_key(e)))),
+                split: gap(table, id, successor.map_or(GapEnd::Supremum, |e| GapEnd::Key(entry_key(&e)))),
                 new_gap: gap(table, id, GapEnd::Key(entry_key(&entry))),
                 record: LockTarget::IndexRecord { table: table.id, index: id, entry: entry_key(&entry) },
             });

@@ -24,6 +24,7 @@
 //! goes ahead if it aborts, as in PostgreSQL. Waiting happens outside the table lock, through
 //! the lock manager (`wait_for_transaction`), so the wait shows in the waits-for graph.
 
+use std::ops::Bound;
 use std::sync::Arc;
 
 use crate::error::{Error, Result, TxnId};
@@ -229,7 +230,7 @@ impl Transaction {
             self.prune(table, &mut rows, &row.key);
             let version = Version::new(self.id, self.cid(), data.clone());
             if key == row.key {
-                if !rows.replace_newest(&key, version) {
+                if !rows.replace_newest(&key, version)? {
                     return Err(Error::Internal("the row's newest version changed under the table lock".into()));
                 }
                 self.undo.borrow_mut().push(UndoEntry::Replaced { table: table.clone(), key: key.clone() });
@@ -351,7 +352,8 @@ impl Transaction {
                     continue;
                 }
             }
-            let candidates = index.entries.range(crate::storage::IndexEntry::first_with(index_key.clone())..);
+            let first = crate::storage::IndexEntry::first_with(index_key.clone());
+            let candidates = index.entries.range_from(Bound::Included(&first));
             for entry in candidates.take_while(|e| e.key == index_key) {
                 let Some(chain) = rows.chain(&entry.pk) else { continue };
                 match self.key_holder(chain, |v| index.key_of(&v.data) == index_key) {
