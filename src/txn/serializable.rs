@@ -96,18 +96,16 @@ impl Transaction {
             return Ok(());
         }
         let schema = table.schema();
-        let object = describe::row(&schema, key);
-        let ssi = &self.engine.ssi;
-        ssi.write_conflict(self.id, &WriteTarget { table: table.id, index: None, key: key.clone() }, &object)?;
+        let mut targets = vec![WriteTarget { table: table.id, index: None, key: key.clone() }];
         for (position, index) in schema.indexes.iter().enumerate() {
             let key_of = |data: &[Value]| Key::of_columns(data, &index.columns);
             let (before, after) = (old.map(key_of), new.map(key_of));
             let after = after.filter(|a| before.as_ref() != Some(a));
             for index_key in [before, after].into_iter().flatten() {
-                let target = WriteTarget { table: table.id, index: Some(position as u32), key: index_key };
-                ssi.write_conflict(self.id, &target, &object)?;
+                targets.push(WriteTarget { table: table.id, index: Some(position as u32), key: index_key });
             }
         }
-        Ok(())
+        // Described only if a conflict is recorded.
+        self.engine.ssi.write_conflict(self.id, &targets, &|| describe::row(&schema, key))
     }
 }

@@ -196,10 +196,11 @@ impl SsiTracker {
         state.graph.add_edge(reader, writer, object, reader).map_err(failure)
     }
 
-    /// `writer` wrote `target`: every other serializable transaction whose marker covers it and
-    /// that overlaps the writer gets `holder -rw-> writer`. Err if `writer` is doomed or must
-    /// abort now.
-    pub fn write_conflict(&self, writer: TxnId, target: &WriteTarget, object: &str) -> Result<()> {
+    /// `writer` wrote `targets` (a row and its index entries), which `object` describes for
+    /// messages (called only if an edge is recorded): every other serializable transaction
+    /// whose marker covers one and that overlaps the writer gets `holder -rw-> writer`. Err if
+    /// `writer` is doomed or must abort now.
+    pub fn write_conflict(&self, writer: TxnId, targets: &[WriteTarget], object: &dyn Fn() -> String) -> Result<()> {
         let mut state = self.state.lock();
         if let Some(conflict) = state.graph.doomed(writer) {
             return Err(failure(conflict));
@@ -208,10 +209,13 @@ impl SsiTracker {
             return Ok(());
         }
         state.graph.mark_wrote(writer);
-        let holders = state.markers.holders(target);
-        for holder in holders {
-            if state.graph.overlaps(holder, writer) {
-                state.graph.add_edge(holder, writer, object, writer).map_err(failure)?;
+        let mut described = None;
+        for target in targets {
+            for holder in state.markers.holders(target) {
+                if state.graph.overlaps(holder, writer) {
+                    let object = described.get_or_insert_with(object);
+                    state.graph.add_edge(holder, writer, object, writer).map_err(failure)?;
+                }
             }
         }
         Ok(())

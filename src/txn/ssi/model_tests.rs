@@ -196,7 +196,7 @@ fn step(ssi: &SsiTracker, world: &mut World, t: &mut Txn, op: Op, use_ssi: bool)
                 return false;
             }
             let target = WriteTarget { table: TableId(1), index: None, key: key(k) };
-            if !ok(ssi.write_conflict(t.id, &target, &format!("item {k}"))) {
+            if !ok(ssi.write_conflict(t.id, std::slice::from_ref(&target), &|| format!("item {k}"))) {
                 return false;
             }
             if last != t.id {

@@ -8,15 +8,16 @@
 //!   range    any other Range                            covers the keys between the bounds, gaps included
 //! ```
 //!
-//! Points (the common case: a primary-key lookup, one row read) are kept in an ordered map per
-//! index and found with one lookup per prefix length of the written key; other ranges are kept in
-//! a list per index and tested one by one. A transaction's fine markers on one table are replaced
+//! Points (the common case: a primary-key lookup, one row read) are kept in one hash map by
+//! (table, index, key) and found with one lookup per prefix length of the written key; other
+//! ranges are kept in a list per index and tested one by one. A transaction's fine markers on one table are replaced
 //! by one table marker when they pass [`COARSEN_THRESHOLD`]: the table marker covers a superset, so
 //! no conflict is lost (only false positives are gained), and since everything happens under the
 //! tracker's one mutex no writer can look in between.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::Entry;
+use std::collections::BTreeSet;
 use std::ops::Bound;
 
 use crate::error::TxnId;
@@ -32,6 +33,9 @@ pub(super) const COARSEN_THRESHOLD: usize = 32;
 
 /// An index of a table: `None` is the primary key.
 type IndexOf = (TableId, Option<u32>);
+
+/// A point marker's place: a key of an index of a table.
+type Point = (TableId, Option<u32>, Key);
 
 /// A fine marker as its holder remembers it (to find and remove it again).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,7 +73,8 @@ struct Held {
 #[derive(Debug, Default)]
 pub(super) struct Markers {
     tables: FastHashMap<TableId, BTreeSet<TxnId>>,
-    points: FastHashMap<IndexOf, BTreeMap<Key, BTreeSet<TxnId>>>,
+    /// The holders of each point, in the order they came.
+    points: FastHashMap<Point, Vec<TxnId>>,
     ranges: FastHashMap<IndexOf, Vec<RangeMarker>>,
     held: FastHashMap<TxnId, Held>,
     count: usize,
@@ -123,14 +128,14 @@ impl Markers {
         }
         list.push(fine.clone());
         self.count += 1;
-        let at = (table, fine.index);
         match fine.point() {
-            Some(key) => {
-                self.points.entry(at).or_default().entry(key.clone()).or_default().insert(holder);
-            }
-            None => {
-                self.ranges.entry(at).or_default().push(RangeMarker { holder, lower: fine.lower, upper: fine.upper })
-            }
+            // `list` had no such marker: `holder` is not among the point's holders yet.
+            Some(key) => self.points.entry((table, fine.index, key.clone())).or_default().push(holder),
+            None => self.ranges.entry((table, fine.index)).or_default().push(RangeMarker {
+                holder,
+                lower: fine.lower,
+                upper: fine.upper,
+            }),
         }
     }
 
@@ -152,15 +157,10 @@ impl Markers {
         let at = (table, fine.index);
         match fine.point() {
             Some(key) => {
-                if let Some(map) = self.points.get_mut(&at) {
-                    if let Some(holders) = map.get_mut(key) {
-                        holders.remove(&holder);
-                        if holders.is_empty() {
-                            map.remove(key);
-                        }
-                    }
-                    if map.is_empty() {
-                        self.points.remove(&at);
+                if let Entry::Occupied(mut holders) = self.points.entry((table, fine.index, key.clone())) {
+                    holders.get_mut().retain(|&h| h != holder);
+                    if holders.get().is_empty() {
+                        holders.remove();
                     }
                 }
             }
@@ -199,25 +199,29 @@ impl Markers {
         }
     }
 
-    /// The holders of markers covering `target`, in id order (the writer itself included, if it
-    /// holds one: the caller skips it).
-    pub(super) fn holders(&self, target: &WriteTarget) -> BTreeSet<TxnId> {
-        let mut out = BTreeSet::new();
+    /// The holders of markers covering `target`, in id order, each once (the writer itself
+    /// included, if it holds one: the caller skips it). No allocation when there are none.
+    pub(super) fn holders(&self, target: &WriteTarget) -> Vec<TxnId> {
+        let mut out = Vec::new();
         if let Some(holders) = self.tables.get(&target.table) {
             out.extend(holders);
         }
-        let at = (target.table, target.index);
-        if let Some(map) = self.points.get(&at) {
+        if !self.points.is_empty() {
+            // A point marker covers the keys it is a prefix of: one lookup per prefix length.
             let values = target.key.values();
-            for n in 0..=values.len() {
-                if let Some(holders) = map.get(&Key::from_values(values[..n].to_vec())) {
+            for n in 1..=values.len() {
+                let prefix =
+                    if n == values.len() { target.key.clone() } else { Key::from_values(values[..n].to_vec()) };
+                if let Some(holders) = self.points.get(&(target.table, target.index, prefix)) {
                     out.extend(holders);
                 }
             }
         }
-        if let Some(list) = self.ranges.get(&at) {
+        if let Some(list) = self.ranges.get(&(target.table, target.index)) {
             out.extend(list.iter().filter(|r| in_range(&target.key, &r.lower, &r.upper)).map(|r| r.holder));
         }
+        out.sort_unstable();
+        out.dedup();
         out
     }
 }

@@ -59,7 +59,7 @@ impl Sim {
     }
     fn write(&mut self, n: u64, k: i64) -> Result<()> {
         self.wrote.insert(t(n));
-        self.ssi.write_conflict(t(n), &target(ACCOUNTS, None, &[k]), &name(k))
+        self.ssi.write_conflict(t(n), &[target(ACCOUNTS, None, &[k])], &|| name(k))
     }
     fn commit(&mut self, n: u64) -> Result<()> {
         self.ssi.pre_commit(t(n))?;
@@ -378,7 +378,7 @@ fn commit_reported_late_or_early_relative_to_a_snapshot() {
     ssi.pre_commit(t(1)).unwrap();
     ssi.begin(t(2), &[t(2)], false);
     ssi.committed(t(1), 1, false);
-    ssi.write_conflict(t(2), &target(ACCOUNTS, None, &[1]), "x").unwrap();
+    ssi.write_conflict(t(2), &[target(ACCOUNTS, None, &[1])], &|| "x".to_string()).unwrap();
     assert!(ssi.edges().is_empty(), "T1 ended before T2's snapshot: no overlap");
     ssi.committed(t(2), 2, true);
     assert!(ssi.is_idle());
@@ -389,7 +389,7 @@ fn commit_reported_late_or_early_relative_to_a_snapshot() {
     ssi.pre_commit(t(3)).unwrap();
     ssi.committed(t(3), 3, false);
     ssi.begin(t(4), &[t(3), t(4), t(5)], false);
-    ssi.write_conflict(t(4), &target(ACCOUNTS, None, &[1]), "x").unwrap();
+    ssi.write_conflict(t(4), &[target(ACCOUNTS, None, &[1])], &|| "x".to_string()).unwrap();
     assert_eq!(ssi.edges().len(), 1, "T3 overlapped T4");
 }
 
@@ -400,7 +400,7 @@ fn non_serializable_transactions_are_ignored() {
     sim.read(1, 1);
     sim.ssi.record_read(t(9), row(1));
     sim.skip(1, 9, 1).unwrap();
-    sim.ssi.write_conflict(t(9), &target(ACCOUNTS, None, &[1]), "x").unwrap();
+    sim.ssi.write_conflict(t(9), &[target(ACCOUNTS, None, &[1])], &|| "x".to_string()).unwrap();
     assert!(sim.edges().is_empty());
     assert_eq!(sim.ssi.marker_count(), 1);
     sim.commit(1).unwrap();
@@ -437,9 +437,9 @@ fn write_skew_with_a_write_between_the_others_check_and_commit_aborts_one() {
         ssi.record_read(a, row(k));
         ssi.record_read(b, row(k));
     }
-    ssi.write_conflict(a, &target(ACCOUNTS, None, &[0]), &name(0)).unwrap();
+    ssi.write_conflict(a, &[target(ACCOUNTS, None, &[0])], &|| name(0)).unwrap();
     ssi.pre_commit(a).unwrap();
-    let w = ssi.write_conflict(b, &target(ACCOUNTS, None, &[1]), &name(1));
+    let w = ssi.write_conflict(b, &[target(ACCOUNTS, None, &[1])], &|| name(1));
     ssi.committed(a, 1, true);
     let c = ssi.pre_commit(b);
     assert!(w.is_err() || c.is_err(), "write skew committed: write {w:?} commit {c:?}");
@@ -456,12 +456,12 @@ fn write_skew_read_after_the_others_commit_aborts_one() {
     ssi.record_read(a, row(0));
     ssi.record_read(a, row(1));
     ssi.record_read(b, row(1));
-    ssi.write_conflict(a, &target(ACCOUNTS, None, &[0]), &name(0)).unwrap();
+    ssi.write_conflict(a, &[target(ACCOUNTS, None, &[0])], &|| name(0)).unwrap();
     ssi.pre_commit(a).unwrap();
     ssi.committed(a, 1, true);
     ssi.record_read(b, row(0));
     let r = ssi.read_conflict(b, a, &name(0));
-    let w = ssi.write_conflict(b, &target(ACCOUNTS, None, &[1]), &name(1));
+    let w = ssi.write_conflict(b, &[target(ACCOUNTS, None, &[1])], &|| name(1));
     let c = if r.is_ok() && w.is_ok() { ssi.pre_commit(b) } else { Ok(()) };
     assert!(r.is_err() || w.is_err() || c.is_err(), "write skew committed");
 }
