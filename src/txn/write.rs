@@ -65,7 +65,11 @@ pub enum Locked {
 
 /// The outcome of a unique check.
 enum Check {
-    Ok,
+    /// No conflict; `fresh_key` when the check found that the primary key written has no
+    /// chain at all (then there is nothing to prune before appending).
+    Ok {
+        fresh_key: bool,
+    },
     Violation(Error),
     WaitFor(TxnId),
 }
@@ -90,8 +94,12 @@ enum Wait {
 
 /// Whether a write of new keys may go ahead under the table lock it holds.
 enum Admission {
-    /// Yes; under two-phase locking, with the gaps its new entries split.
-    Admitted(Vec<NewEntryLocks>),
+    /// Yes; under two-phase locking, with the gaps its new entries split; `fresh_key` as in
+    /// [`Check::Ok`].
+    Admitted {
+        entries: Vec<NewEntryLocks>,
+        fresh_key: bool,
+    },
     MustWait(Wait),
 }
 
@@ -118,15 +126,17 @@ impl Transaction {
             // Before the unique check: a duplicate of a key a concurrent serializable reader
             // found absent is a serialization failure (40001), as in PostgreSQL, not 23505.
             self.ssi_note_write(table, &key, None, Some(&data))?;
-            let new_entries = match self.admit(table, &rows, &schema, &key, &data, None)? {
-                Admission::Admitted(entries) => entries,
+            let (new_entries, fresh_key) = match self.admit(table, &rows, &schema, &key, &data, None)? {
+                Admission::Admitted { entries, fresh_key } => (entries, fresh_key),
                 Admission::MustWait(wait) => {
                     drop(rows);
                     self.wait(wait)?;
                     continue;
                 }
             };
-            self.prune(table, &mut rows, &key);
+            if !fresh_key {
+                self.prune(table, &mut rows, &key);
+            }
             rows.append_version(key.clone(), Version::new(self.id, self.cid(), data.clone()))?;
             self.inherit_split_gaps(new_entries);
             self.undo.borrow_mut().push(UndoEntry::Appended { table: table.clone(), key: key.clone() });
@@ -219,8 +229,8 @@ impl Transaction {
                 self.ssi_note_write(table, &row.key, Some(&row.data), None)?;
                 self.ssi_note_write(table, &key, None, Some(&data))?;
             }
-            let new_entries = match self.admit(table, &rows, &schema, &key, &data, Some(row))? {
-                Admission::Admitted(entries) => entries,
+            let (new_entries, fresh_key) = match self.admit(table, &rows, &schema, &key, &data, Some(row))? {
+                Admission::Admitted { entries, fresh_key } => (entries, fresh_key),
                 Admission::MustWait(wait) => {
                     drop(rows);
                     self.wait(wait)?;
@@ -237,7 +247,9 @@ impl Transaction {
             } else {
                 rows.end_newest(&row.key, self.id, self.cid());
                 self.undo.borrow_mut().push(UndoEntry::Ended { table: table.clone(), key: row.key.clone() });
-                self.prune(table, &mut rows, &key);
+                if !fresh_key {
+                    self.prune(table, &mut rows, &key);
+                }
                 rows.append_version(key.clone(), version)?;
                 self.undo.borrow_mut().push(UndoEntry::Appended { table: table.clone(), key: key.clone() });
             }
@@ -282,7 +294,7 @@ impl Transaction {
             Vec::new()
         };
         match self.check_unique(rows, schema, key, data, old) {
-            Check::Ok => Ok(Admission::Admitted(entries)),
+            Check::Ok { fresh_key } => Ok(Admission::Admitted { entries, fresh_key }),
             Check::Violation(e) => Err(e),
             Check::WaitFor(other) => Ok(Admission::MustWait(Wait::Transaction(other))),
         }
@@ -330,8 +342,12 @@ impl Transaction {
         updating: Option<&VisibleRow>,
     ) -> Check {
         let moved = updating.is_none_or(|old| &old.key != key);
+        // An inserted row of a table without a primary key has a row id never used before.
+        let mut fresh_key = schema.has_hidden_row_id() && updating.is_none();
         if !schema.has_hidden_row_id() && moved {
-            if let Some(chain) = rows.chain(key) {
+            let chain = rows.chain(key);
+            fresh_key = chain.is_none();
+            if let Some(chain) = chain {
                 match self.key_holder(chain, |_| true) {
                     KeyHolder::Free => {}
                     KeyHolder::Held => {
@@ -370,7 +386,7 @@ impl Transaction {
                 }
             }
         }
-        Check::Ok
+        Check::Ok { fresh_key }
     }
 
     /// Who holds the key in `chain`, judged by the newest version that has it (`has_key`);
