@@ -64,8 +64,9 @@ fn fit_varchar(s: &str, max: u32) -> Option<Result<String>> {
     }
 }
 
-/// A whole row converted for storing in `schema`'s table (one value per column, in order).
-pub(crate) fn coerce_row(schema: &TableSchema, values: Vec<Value>) -> Result<Vec<Value>> {
+/// A whole row converted for storing in `schema`'s table (one value per column, in order),
+/// in place.
+pub(crate) fn coerce_row(schema: &TableSchema, mut values: Vec<Value>) -> Result<Vec<Value>> {
     if values.len() != schema.columns.len() {
         return Err(Error::Internal(format!(
             "row of {} values for table \"{}\" of {} columns",
@@ -74,7 +75,11 @@ pub(crate) fn coerce_row(schema: &TableSchema, values: Vec<Value>) -> Result<Vec
             schema.columns.len()
         )));
     }
-    values.into_iter().zip(&schema.columns).map(|(v, column)| coerce_to_column(v, column, &schema.name)).collect()
+    for (value, column) in values.iter_mut().zip(&schema.columns) {
+        let taken = std::mem::replace(value, Value::Null);
+        *value = coerce_to_column(taken, column, &schema.name)?;
+    }
+    Ok(values)
 }
 
 #[cfg(test)]
