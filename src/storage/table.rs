@@ -252,11 +252,10 @@ impl TableData {
         allowed: impl FnOnce(&PruneLosses) -> bool,
     ) -> usize {
         let Some(chain) = self.rows.get_mut(key) else { return 0 };
-        // The common case first: nothing to prune.
-        if !chain.versions.iter().any(&is_dead) {
-            return 0;
-        }
-        let dead: Vec<bool> = chain.versions.iter().map(is_dead).collect();
+        // The common case first: nothing to prune. Each version is judged once.
+        let Some(first) = chain.versions.iter().position(&is_dead) else { return 0 };
+        let dead: Vec<bool> =
+            chain.versions.iter().enumerate().map(|(i, v)| i == first || (i > first && is_dead(v))).collect();
         let dead_count = dead.iter().filter(|&&d| d).count();
         let losses = PruneLosses {
             chain_goes: dead_count == chain.versions.len(),
