@@ -17,33 +17,46 @@ use crate::error::TxnId;
 use crate::storage::Table;
 use crate::types::Key;
 
-/// One physical change.
-#[derive(Clone, Debug)]
-pub enum UndoEntry {
-    Appended {
-        table: Arc<Table>,
-        key: Key,
-    },
-    Ended {
-        table: Arc<Table>,
-        key: Key,
-    },
-    /// The newest version of `key` was ended and a new one appended to the same chain.
-    Replaced {
-        table: Arc<Table>,
-        key: Key,
-    },
+/// What a change did to the chain of a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A version was appended.
+    Appended,
+    /// The newest version was ended.
+    Ended,
+    /// The newest version was ended and a new one appended to the same chain.
+    Replaced,
 }
 
-/// The changes of one transaction, oldest first.
+/// One physical change: on the chain of `key` in the table at `table` of the log's tables.
+#[derive(Clone, Debug)]
+struct UndoEntry {
+    change: Change,
+    table: u32,
+    key: Key,
+}
+
+/// The changes of one transaction, oldest first. The tables they touched are kept once each
+/// (a transaction writes few tables), not once per change: an entry is a position in that
+/// list, so logging a change clones no `Arc`.
 #[derive(Debug, Default)]
 pub struct UndoLog {
+    tables: Vec<Arc<Table>>,
     entries: Vec<UndoEntry>,
 }
 
 impl UndoLog {
-    pub fn push(&mut self, entry: UndoEntry) {
-        self.entries.push(entry);
+    pub fn push(&mut self, change: Change, table: &Arc<Table>, key: Key) {
+        let position = match self.tables.iter().rposition(|t| Arc::ptr_eq(t, table)) {
+            Some(position) => position,
+            None => {
+                self.tables.push(table.clone());
+                self.tables.len() - 1
+            }
+        };
+        // Table ids are `u32`s: there are never more tables than that to tell apart.
+        let table = u32::try_from(position).expect("fewer than 2^32 tables");
+        self.entries.push(UndoEntry { change, table, key });
     }
 
     pub fn len(&self) -> usize {
@@ -57,15 +70,16 @@ impl UndoLog {
     /// Takes back every change after the first `keep`, newest first.
     pub fn rollback_to(&mut self, keep: usize, me: TxnId) {
         while self.entries.len() > keep {
-            match self.entries.pop().expect("len > keep") {
-                UndoEntry::Appended { table, key } => {
-                    table.write().remove_newest_created_by(&key, me);
+            let UndoEntry { change, table, key } = self.entries.pop().expect("len > keep");
+            let mut rows = self.tables[table as usize].write();
+            match change {
+                Change::Appended => {
+                    rows.remove_newest_created_by(&key, me);
                 }
-                UndoEntry::Ended { table, key } => {
-                    table.write().reopen_newest(&key, me);
+                Change::Ended => {
+                    rows.reopen_newest(&key, me);
                 }
-                UndoEntry::Replaced { table, key } => {
-                    let mut rows = table.write();
+                Change::Replaced => {
                     rows.remove_newest_created_by(&key, me);
                     rows.reopen_newest(&key, me);
                 }
@@ -76,9 +90,9 @@ impl UndoLog {
     /// The chains in which this transaction ended versions: after commit they hold versions
     /// that become dead once the horizon passes.
     pub fn ended_rows(&self) -> impl Iterator<Item = (&Arc<Table>, &Key)> {
-        self.entries.iter().filter_map(|e| match e {
-            UndoEntry::Ended { table, key } | UndoEntry::Replaced { table, key } => Some((table, key)),
-            UndoEntry::Appended { .. } => None,
-        })
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.change, Change::Ended | Change::Replaced))
+            .map(|e| (&self.tables[e.table as usize], &e.key))
     }
 }

@@ -37,7 +37,7 @@ use super::read_committed::{follow_updates, Followed};
 use super::snapshot_isolation::first_updater_wins;
 use super::transaction::Transaction;
 use super::two_phase_locking::NewEntryLocks;
-use super::undo::UndoEntry;
+use super::undo::Change;
 use super::vacuum::prune_chain;
 use super::visibility::TxnStatus;
 use super::{describe, IsolationLevel};
@@ -139,7 +139,7 @@ impl Transaction {
             }
             rows.append_version(key.clone(), Version::new(self.id, self.cid(), data.clone()))?;
             self.inherit_split_gaps(new_entries);
-            self.undo.borrow_mut().push(UndoEntry::Appended { table: table.clone(), key: key.clone() });
+            self.undo.borrow_mut().push(Change::Appended, table, key.clone());
             return Ok(VisibleRow { key, data, xmin: self.id, xmax: NO_TXN });
         }
     }
@@ -243,15 +243,15 @@ impl Transaction {
                 if !rows.replace_newest(&key, version)? {
                     return Err(Error::Internal("the row's newest version changed under the table lock".into()));
                 }
-                self.undo.borrow_mut().push(UndoEntry::Replaced { table: table.clone(), key: key.clone() });
+                self.undo.borrow_mut().push(Change::Replaced, table, key.clone());
             } else {
                 rows.end_newest(&row.key, self.id, self.cid());
-                self.undo.borrow_mut().push(UndoEntry::Ended { table: table.clone(), key: row.key.clone() });
+                self.undo.borrow_mut().push(Change::Ended, table, row.key.clone());
                 if !fresh_key {
                     self.prune(table, &mut rows, &key);
                 }
                 rows.append_version(key.clone(), version)?;
-                self.undo.borrow_mut().push(UndoEntry::Appended { table: table.clone(), key: key.clone() });
+                self.undo.borrow_mut().push(Change::Appended, table, key.clone());
             }
             self.inherit_split_gaps(new_entries);
             return Ok(VisibleRow { key, data, xmin: self.id, xmax: NO_TXN });
@@ -267,7 +267,7 @@ impl Transaction {
         self.check_still_current(&rows, row)?;
         self.ssi_note_write(table, &row.key, Some(&row.data), None)?;
         rows.end_newest(&row.key, self.id, self.cid());
-        self.undo.borrow_mut().push(UndoEntry::Ended { table: table.clone(), key: row.key.clone() });
+        self.undo.borrow_mut().push(Change::Ended, table, row.key.clone());
         Ok(())
     }
 
