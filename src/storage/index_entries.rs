@@ -97,10 +97,10 @@ impl IndexEntries {
     pub fn range_from(&self, start: Bound<&IndexEntry>) -> Entries<'_> {
         match self {
             IndexEntries::Integer { nulls, values } => {
-                let (null_start, value_start) = integer_entry_start(start);
+                let from = integer_entry_start(start);
                 Entries::Integer {
-                    nulls: null_start.map(|s| nulls.range((s, Bound::Unbounded))),
-                    values: value_start.map(|s| values.range((s, Bound::Unbounded))),
+                    nulls: from.nulls.map(|s| nulls.range((s, Bound::Unbounded))),
+                    values: from.values.map(|s| values.range((s, Bound::Unbounded))),
                 }
             }
             IndexEntries::General(set) => Entries::General(set.range((start, Bound::Unbounded))),
@@ -151,23 +151,31 @@ fn integer_entry(entry: &IndexEntry) -> Option<IntegerEntry> {
     }
 }
 
-/// Where a walk from `start` begins in each part of an integer index: the NULL part and the
-/// integer part; `None` for a part it skips entirely.
-fn integer_entry_start(start: Bound<&IndexEntry>) -> (Option<Bound<i64>>, Option<Bound<(i64, i64)>>) {
+/// Where a walk begins in each part of an integer index; `None` for a part it skips entirely.
+struct IntegerStart {
+    nulls: Option<Bound<i64>>,
+    values: Option<Bound<(i64, i64)>>,
+}
+
+/// Where a walk from `start` begins in each part of an integer index.
+fn integer_entry_start(start: Bound<&IndexEntry>) -> IntegerStart {
+    let start_at = |nulls, values| IntegerStart { nulls, values };
     let (entry, inclusive) = match start {
-        Bound::Unbounded => return (Some(Bound::Unbounded), Some(Bound::Unbounded)),
+        Bound::Unbounded => return start_at(Some(Bound::Unbounded), Some(Bound::Unbounded)),
         Bound::Included(entry) => (entry, true),
         Bound::Excluded(entry) => (entry, false),
     };
     let pk_start = |pk: &Key| integer_start(if inclusive { Bound::Included(pk) } else { Bound::Excluded(pk) });
-    let Some(value) = entry.key.values().first() else { return (Some(Bound::Unbounded), Some(Bound::Unbounded)) };
+    let Some(value) = entry.key.values().first() else {
+        return start_at(Some(Bound::Unbounded), Some(Bound::Unbounded));
+    };
     match value {
-        Value::Null => (pk_start(&entry.pk), Some(Bound::Unbounded)),
+        Value::Null => start_at(pk_start(&entry.pk), Some(Bound::Unbounded)),
         // Above NULL, below every number.
-        Value::Boolean(_) => (None, Some(Bound::Unbounded)),
-        Value::Text(_) => (None, None),
+        Value::Boolean(_) => start_at(None, Some(Bound::Unbounded)),
+        Value::Text(_) => start_at(None, None),
         Value::Integer(_) | Value::Real(_) => {
-            let Some(key_start) = integer_start(Bound::Included(&entry.key)) else { return (None, None) };
+            let Some(key_start) = integer_start(Bound::Included(&entry.key)) else { return start_at(None, None) };
             let exact = matches!(key_start, Bound::Included(k) if Value::Integer(k) == *value);
             let values_start = match key_start {
                 Bound::Unbounded => Bound::Unbounded,
@@ -181,7 +189,7 @@ fn integer_entry_start(start: Bound<&IndexEntry>) -> (Option<Bound<i64>>, Option
                 },
                 Bound::Included(key) | Bound::Excluded(key) => Bound::Included((key, i64::MIN)),
             };
-            (None, Some(values_start))
+            start_at(None, Some(values_start))
         }
     }
 }
