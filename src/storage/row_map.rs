@@ -112,9 +112,10 @@ pub enum Rows<'a> {
 }
 
 impl<'a> Iterator for Rows<'a> {
-    /// The key (built for an integer-keyed map, where it costs nothing) and the chain.
+    /// The key (built for an integer-keyed map: no allocation) and the chain.
     type Item = (Cow<'a, Key>, &'a Chain);
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         match self {
             Rows::Integer(range) => range.next().map(|(&i, chain)| (Cow::Owned(Key::One(Value::Integer(i))), chain)),

@@ -88,6 +88,7 @@ impl ScanRange {
         matches!((&self.lower, &self.upper), (Bound::Unbounded, Bound::Unbounded))
     }
 
+    #[inline]
     pub(super) fn above_lower(&self, key: &Key) -> bool {
         match &self.lower {
             Bound::Unbounded => true,
@@ -96,6 +97,7 @@ impl ScanRange {
         }
     }
 
+    #[inline]
     pub(super) fn below_upper(&self, key: &Key) -> bool {
         match &self.upper {
             Bound::Unbounded => true,
@@ -127,21 +129,27 @@ impl<'t> StatusMemo<'t> {
         StatusMemo { txn, last: std::cell::Cell::new(None) }
     }
 
+    // The hit is inlined into the scan loops; the lookup stays out of line.
+    #[inline]
     fn get(&self, t: TxnId) -> TxnStatus {
         match self.last.get() {
             Some((id, status)) if id == t => status,
-            _ => {
-                let status = self.txn.status(t);
-                if status != TxnStatus::InProgress {
-                    self.last.set(Some((t, status)));
-                }
-                status
-            }
+            _ => self.look_up(t),
         }
+    }
+
+    #[inline(never)]
+    fn look_up(&self, t: TxnId) -> TxnStatus {
+        let status = self.txn.status(t);
+        if status != TxnStatus::InProgress {
+            self.last.set(Some((t, status)));
+        }
+        status
     }
 }
 
 /// The version of `chain` that `reader` sees, if any (newest first: at most one is visible).
+#[inline]
 pub(super) fn visible_version<'c>(
     chain: &'c Chain,
     reader: Reader<'_>,
@@ -226,16 +234,18 @@ pub struct TableScan<'a> {
 
 impl TableScan<'_> {
     /// Reads the next batch of chains under the table's read lock, handing each visible version
-    /// to `sink`; `done` once the range is exhausted.
-    fn fill(&mut self, sink: &mut dyn FnMut(&Key, &Version)) -> Result<()> {
+    /// to `sink` (compiled into the loop: no call through `dyn` per row); `done` once the range
+    /// is exhausted. A whole-table scan tests no bounds per key. Stops at `sink`'s first error.
+    fn fill(&mut self, sink: &mut impl FnMut(&Key, &Version) -> Result<()>) -> Result<()> {
         self.txn.check_interrupt()?;
         let status = StatusMemo::new(self.txn);
         let status = |t| status.get(t);
         let serializable = self.txn.is_serializable();
         let range = &self.range;
+        let whole = range.is_whole();
         let (resume, done) = (&mut self.resume, &mut self.done);
         let mut conflicts = Vec::new();
-        self.txn.with_reader(|reader| {
+        let read = self.txn.with_reader(|reader| {
             let data = self.table.read();
             let mut visit = |key: &Key, chain: &Chain| {
                 if serializable {
@@ -244,66 +254,56 @@ impl TableScan<'_> {
                         conflicts.push((key.clone(), writers));
                     }
                 }
-                if let Some(v) = visible_version(chain, reader, &status) {
-                    sink(key, v);
+                match visible_version(chain, reader, &status) {
+                    Some(v) => sink(key, v),
+                    None => Ok(()),
                 }
             };
             *done = true;
             if let Some(key) = &self.exact {
-                if let Some(chain) = data.chain(key) {
-                    visit(key, chain);
-                }
-                return;
+                return match data.chain(key) {
+                    Some(chain) => visit(key, chain),
+                    None => Ok(()),
+                };
             }
             for (examined, (key, chain)) in data.rows().range_from(resume.as_ref()).enumerate() {
                 if examined == BATCH {
                     *resume = Bound::Included(key.into_owned());
                     *done = false;
-                    return;
-                }
-                if !range.below_upper(&key) {
                     break;
                 }
-                if range.above_lower(&key) {
-                    visit(&key, chain);
+                if !whole && !range.below_upper(&key) {
+                    break;
+                }
+                if whole || range.above_lower(&key) {
+                    visit(&key, chain)?;
                 }
             }
+            Ok(())
         });
-        self.txn.ssi_read_conflicts(self.table, conflicts)
+        self.txn.ssi_read_conflicts(self.table, conflicts)?;
+        read
     }
 
-    /// Hands the values of every row of the scan to `f`, in key order, without copying them
-    /// out of the store: for consumers that only look at values (aggregates). Visibility, SSI
+    /// Hands the values of every row of the scan to `f`, in key order: for consumers that only
+    /// look at values (aggregates). A scan of the whole table reads them in batches where they
+    /// are stored, without copying them out; a narrower one reads row by row. Visibility, SSI
     /// markers and conflicts, two-phase locking and cancellation are those of iterating the
     /// scan; `f` runs under the table's read lock (one batch at a time), so it must not call
     /// into the engine. Stops at the first error, `f`'s or the scan's.
     pub fn for_each_row(mut self, mut f: impl FnMut(&[Value]) -> Result<()>) -> Result<()> {
-        let batched = match self.txn.level() {
-            IsolationLevel::TwoPhaseLocking => {
-                let whole = self.range.is_whole();
-                self.txn.lock_table_for_scan(self.table, whole)?;
-                self.locking = Some(whole);
-                whole
-            }
-            _ => true,
-        };
-        if !batched {
-            // Row-by-row locking: each row is locked before it is read.
+        if !self.range.is_whole() {
             for row in self {
                 f(&row?.data)?;
             }
             return Ok(());
         }
-        let mut failed = None;
+        if self.txn.level() == IsolationLevel::TwoPhaseLocking {
+            // The table lock covers every row: no row lock to take, rows are read in batches.
+            self.txn.lock_table_for_scan(self.table, true)?;
+        }
         while !self.done {
-            self.fill(&mut |_, version| {
-                if failed.is_none() {
-                    failed = f(&version.data).err();
-                }
-            })?;
-            if let Some(e) = failed {
-                return Err(e);
-            }
+            self.fill(&mut |_, version| f(&version.data))?;
         }
         Ok(())
     }
@@ -334,7 +334,10 @@ impl TableScan<'_> {
     fn next_batched(&mut self) -> Option<Result<VisibleRow>> {
         while self.buffer.is_empty() && !self.done {
             let mut buffer = std::mem::take(&mut self.buffer);
-            let filled = self.fill(&mut |key, version| buffer.push_back(VisibleRow::of(key, version)));
+            let filled = self.fill(&mut |key, version| {
+                buffer.push_back(VisibleRow::of(key, version));
+                Ok(())
+            });
             self.buffer = buffer;
             if let Err(e) = filled {
                 self.done = true;

@@ -115,6 +115,7 @@ pub fn judge(version: &Version, reader: Reader<'_>, status: &impl Fn(TxnId) -> T
 }
 
 /// Whether `reader` sees `version`. `status` reports a transaction's state.
+#[inline]
 pub fn is_visible(version: &Version, reader: Reader<'_>, status: impl Fn(TxnId) -> TxnStatus) -> bool {
     judge(version, reader, &status).visible()
 }

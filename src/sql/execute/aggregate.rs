@@ -18,7 +18,6 @@
 //! NULL inputs are skipped. `DISTINCT` keeps a set of the values already fed to the
 //! accumulator (equal numbers such as `1` and `1.0` count once, as `=` says).
 
-use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, Result};
@@ -42,43 +41,33 @@ pub(crate) fn over_table<'e>(
     aggregates: &[AggregateCall],
 ) -> Result<Option<RowIter<'e>>> {
     let Node::Scan { table, access: AccessPath::FullScan, filter: None } = input else { return Ok(None) };
-    let width = table.schema.columns.len();
-    let column_or_star = |call: &AggregateCall| match call.arg {
-        None => true,
-        Some(Expr::Column(i)) => i < width,
-        Some(_) => false,
-    };
-    if !group_by.is_empty() || !aggregates.iter().all(column_or_star) {
+    if !group_by.is_empty() {
         return Ok(None);
     }
-    let mut states: Vec<State> = aggregates.iter().map(State::new).collect();
+    // The column each call reads (`count(*)` reads none).
+    let width = table.schema.columns.len();
+    let mut columns = Vec::with_capacity(aggregates.len());
+    for call in aggregates {
+        columns.push(match call.arg {
+            None => None,
+            Some(Expr::Column(i)) if i < width => Some(i),
+            Some(_) => return Ok(None),
+        });
+    }
+    let mut states = new_states(aggregates)?;
     ex.txn.scan(ex.table(table)?, ScanRange::all()).for_each_row(|values| {
-        feed(&mut states, aggregates, |arg| {
-            Ok(match arg {
-                Expr::Column(i) => values[*i].clone(),
-                _ => Value::Null,
-            })
-        })
+        for (state, column) in states.iter_mut().zip(&columns) {
+            state.add(column.map_or(&Value::Null, |i| &values[i]))?;
+        }
+        Ok(())
     })?;
     let row: Row = states.into_iter().map(State::finish).collect();
     Ok(Some(Box::new(std::iter::once(Ok(row)))))
 }
 
-/// Feeds one row to `states`, the accumulators of `aggregates`: `value_of` gives a call's
-/// argument for the row (`count(*)` has none and is fed NULL).
-fn feed(
-    states: &mut [State],
-    aggregates: &[AggregateCall],
-    mut value_of: impl FnMut(&Expr) -> Result<Value>,
-) -> Result<()> {
-    for (state, call) in states.iter_mut().zip(aggregates) {
-        let value = match &call.arg {
-            Some(arg) => value_of(arg)?,
-            None => Value::Null,
-        };
-        state.add(call, value)?;
-    }
-    Ok(())
+/// One accumulator per call of `aggregates`.
+fn new_states(aggregates: &[AggregateCall]) -> Result<Vec<State>> {
+    aggregates.iter().map(State::new).collect()
 }
 
 /// Groups `input` by `group_by` and computes `aggregates` per group.
@@ -88,12 +77,20 @@ pub(crate) fn aggregate<'e>(
     aggregates: &'e [AggregateCall],
     scope: Scope<'e>,
 ) -> Result<RowIter<'e>> {
-    let new_states = || aggregates.iter().map(State::new).collect::<Vec<_>>();
-    let accumulate = |states: &mut [State], row: &Row| feed(states, aggregates, |arg| scope.eval(arg, row));
+    let accumulate = |states: &mut [State], row: &Row| {
+        for (state, call) in states.iter_mut().zip(aggregates) {
+            match &call.arg {
+                Some(arg) => state.add(&scope.eval(arg, row)?)?,
+                None => state.add(&Value::Null)?,
+            }
+        }
+        Ok::<_, Error>(())
+    };
+    let fresh = new_states(aggregates)?;
     let mut groups: HashMap<Row, Vec<State>> = HashMap::new();
     if group_by.is_empty() {
         // One group: no key to compute or hash per row.
-        let mut states = new_states();
+        let mut states = fresh;
         for row in input {
             accumulate(&mut states, &row?)?;
         }
@@ -102,7 +99,7 @@ pub(crate) fn aggregate<'e>(
         for row in input {
             let row = row?;
             let key = scope.eval_all(group_by, &row)?;
-            accumulate(groups.entry(key).or_insert_with(new_states), &row)?;
+            accumulate(groups.entry(key).or_insert_with(|| fresh.clone()), &row)?;
         }
     }
     let mut groups: Vec<(Row, Vec<State>)> = groups.into_iter().collect();
@@ -118,13 +115,18 @@ pub(crate) fn aggregate<'e>(
 }
 
 /// One aggregate call's accumulator within one group.
+#[derive(Clone)]
 struct State {
     acc: Acc,
     /// Values already accumulated, for DISTINCT.
     seen: Option<HashSet<Value>>,
 }
 
+/// The running value of one aggregate; `Rows` is `count(*)`'s, which counts every row fed to
+/// it whatever the value.
+#[derive(Clone)]
 enum Acc {
+    Rows(i64),
     Count(i64),
     Sum(Sum),
     Avg { sum: Sum, count: i64 },
@@ -154,58 +156,80 @@ impl Sum {
     }
 }
 
+/// Reports the overflow of an integer sum as soon as it happens, as PostgreSQL's int sums
+/// would.
+#[inline]
+fn check_integer_sum(sum: i128) -> Result<()> {
+    match i64::try_from(sum) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(Error::NumericOutOfRange("integer")),
+    }
+}
+
 impl State {
-    fn new(call: &AggregateCall) -> State {
+    fn new(call: &AggregateCall) -> Result<State> {
+        if call.arg.is_none() && call.function != AggregateFunction::CountStar {
+            return Err(Error::Internal(format!("{:?} without an argument", call.function)));
+        }
         let acc = match call.function {
-            AggregateFunction::Count | AggregateFunction::CountStar => Acc::Count(0),
+            AggregateFunction::CountStar => Acc::Rows(0),
+            AggregateFunction::Count => Acc::Count(0),
             AggregateFunction::Sum => Acc::Sum(Sum::Empty),
             AggregateFunction::Avg => Acc::Avg { sum: Sum::Empty, count: 0 },
             AggregateFunction::Min => Acc::Min(None),
             AggregateFunction::Max => Acc::Max(None),
         };
         let seen = (call.distinct && call.function != AggregateFunction::CountStar).then(HashSet::new);
-        State { acc, seen }
+        Ok(State { acc, seen })
     }
 
-    fn add(&mut self, call: &AggregateCall, value: Value) -> Result<()> {
-        if call.function == AggregateFunction::CountStar {
-            if let Acc::Count(n) = &mut self.acc {
+    /// Accumulates one row's argument (`count(*)` counts the row whatever `value` is). Counting
+    /// rows and adding an integer to an integer sum without DISTINCT, the commonest cases, are
+    /// decided here, inline in the loop that reads the rows; the rest in
+    /// [`add_value`](Self::add_value).
+    #[inline]
+    fn add(&mut self, value: &Value) -> Result<()> {
+        match (&mut self.acc, value, &self.seen) {
+            (Acc::Rows(n), _, _) => {
                 *n = n.saturating_add(1);
+                Ok(())
             }
-            return Ok(());
-        }
-        if call.arg.is_none() {
-            return Err(Error::Internal(format!("{:?} without an argument", call.function)));
-        }
-        if value.is_null() {
-            return Ok(());
-        }
-        if let Some(seen) = &mut self.seen {
-            if !seen.insert(value.clone()) {
-                return Ok(());
+            (Acc::Sum(Sum::Integer(s)), Value::Integer(i), None) => {
+                // No overflow of i128: the sum is within i64, checked after every addition.
+                *s += i128::from(*i);
+                check_integer_sum(*s)
             }
+            _ => self.add_value(value),
         }
+    }
+
+    /// [`add`](Self::add) for any argument and accumulator. Never inlined, so that `add` stays
+    /// small enough to be.
+    #[inline(never)]
+    fn add_value(&mut self, value: &Value) -> Result<()> {
         match &mut self.acc {
+            Acc::Rows(n) => *n = n.saturating_add(1),
+            _ if value.is_null() => {}
+            _ if self.seen.as_mut().is_some_and(|seen| !seen.insert(value.clone())) => {}
             Acc::Count(n) => *n = n.saturating_add(1),
             Acc::Sum(sum) => {
-                *sum = sum.add(&value, "sum")?;
-                // Report integer overflow as soon as it happens, as PostgreSQL's int sums would.
+                *sum = sum.add(value, "sum")?;
                 if let Sum::Integer(s) = sum {
-                    i64::try_from(*s).map_err(|_| Error::NumericOutOfRange("integer"))?;
+                    check_integer_sum(*s)?;
                 }
             }
             Acc::Avg { sum, count } => {
-                *sum = sum.add(&value, "avg")?;
+                *sum = sum.add(value, "avg")?;
                 *count = count.saturating_add(1);
             }
             Acc::Min(best) => {
-                if best.as_ref().map_or(Ordering::Less, |b| value.cmp(b)).is_lt() {
-                    *best = Some(value);
+                if best.as_ref().is_none_or(|b| value < b) {
+                    *best = Some(value.clone());
                 }
             }
             Acc::Max(best) => {
-                if best.as_ref().map_or(Ordering::Greater, |b| value.cmp(b)).is_gt() {
-                    *best = Some(value);
+                if best.as_ref().is_none_or(|b| value > b) {
+                    *best = Some(value.clone());
                 }
             }
         }
@@ -214,7 +238,7 @@ impl State {
 
     fn finish(self) -> Value {
         match self.acc {
-            Acc::Count(n) => Value::Integer(n),
+            Acc::Rows(n) | Acc::Count(n) => Value::Integer(n),
             Acc::Sum(Sum::Empty) | Acc::Avg { sum: Sum::Empty, .. } => Value::Null,
             Acc::Sum(Sum::Integer(s)) => i64::try_from(s).map_or(Value::Null, Value::Integer),
             Acc::Sum(Sum::Real(r)) => Value::Real(r),
