@@ -56,6 +56,7 @@ use crate::sql::command_tag::CommandTag;
 use crate::sql::execute::{execute, ExecContext, Output};
 use crate::sql::literals::{parameterize, Parameterized};
 use crate::sql::prepared::Prepared;
+use crate::storage::CatalogSnapshot;
 use crate::txn::{Interrupt, IsolationLevel, StatementIntent, Transaction as Txn, TxnOptions};
 use crate::types::Value;
 
@@ -180,6 +181,12 @@ pub struct Connection {
     db: Database,
     shared: Arc<SessionShared>,
     state: RefCell<State>,
+    /// The catalog as this session last saw it, kept while no DDL changes it: a statement then
+    /// reads one atomic version number instead of taking the catalog's lock and cloning its
+    /// maps, which every session's statements would otherwise do on the same cache lines. (So
+    /// the data of a table dropped by another session is freed once each session has run a
+    /// statement since, or closed.)
+    catalog: RefCell<Option<CatalogSnapshot>>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -197,7 +204,7 @@ impl Drop for Connection {
 impl Connection {
     pub(crate) fn new(db: Database, shared: Arc<SessionShared>, cache: StatementCache) -> Connection {
         let state = State { session: Session::new(shared.interrupt.clone()), cache };
-        Connection { db, shared, state: RefCell::new(state) }
+        Connection { db, shared, state: RefCell::new(state), catalog: RefCell::new(None) }
     }
 
     /// Takes this session's statement cache (leaving it empty), to give it to another session.
@@ -349,6 +356,17 @@ impl Connection {
         one_statement(self.cached(sql)?)
     }
 
+    /// The current catalog: the one kept from the last statement while its version is the
+    /// catalog's, else a new snapshot. (A snapshot is published after the version moves, so a
+    /// statement may take the previous one once more; the next statement then takes it again.)
+    fn current_catalog(&self) -> std::cell::Ref<'_, Option<CatalogSnapshot>> {
+        let version = self.db.inner.catalog.version();
+        if self.catalog.borrow().as_ref().is_none_or(|c| c.version() != version) {
+            *self.catalog.borrow_mut() = Some(self.db.inner.catalog.snapshot());
+        }
+        self.catalog.borrow()
+    }
+
     /// Publishes the session's state for introspection, between statements.
     fn publish(&self) {
         let state = self.state.borrow();
@@ -482,12 +500,13 @@ impl Connection {
                 return Err(Error::ReadOnlyTransaction(operation));
             }
         }
-        let catalog = self.db.inner.catalog.snapshot();
+        let catalog = self.current_catalog();
+        let catalog = catalog.as_ref().ok_or_else(|| Error::Internal("no catalog snapshot".into()))?;
         let plan = match planning {
-            Planning::Own => prepared.plan(index, &catalog)?,
-            Planning::ForLiterals => prepared.plan_for_literals(&catalog, params)?,
+            Planning::Own => prepared.plan(index, catalog)?,
+            Planning::ForLiterals => prepared.plan_for_literals(catalog, params)?,
         };
-        let output = execute(&plan, &ExecContext { txn, catalog: &catalog, params })?;
+        let output = execute(&plan, &ExecContext { txn, catalog, params })?;
         Ok(into_result(output))
     }
 }
