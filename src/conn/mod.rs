@@ -186,7 +186,7 @@ pub struct Connection {
     /// maps, which every session's statements would otherwise do on the same cache lines. (So
     /// the data of a table dropped by another session is freed once each session has run a
     /// statement since, or closed.)
-    catalog: RefCell<Option<CatalogSnapshot>>,
+    catalog: RefCell<CatalogSnapshot>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -204,7 +204,8 @@ impl Drop for Connection {
 impl Connection {
     pub(crate) fn new(db: Database, shared: Arc<SessionShared>, cache: StatementCache) -> Connection {
         let state = State { session: Session::new(shared.interrupt.clone()), cache };
-        Connection { db, shared, state: RefCell::new(state), catalog: RefCell::new(None) }
+        let catalog = RefCell::new(db.inner.catalog.snapshot());
+        Connection { db, shared, state: RefCell::new(state), catalog }
     }
 
     /// Takes this session's statement cache (leaving it empty), to give it to another session.
@@ -359,10 +360,10 @@ impl Connection {
     /// The current catalog: the one kept from the last statement while its version is the
     /// catalog's, else a new snapshot. (A snapshot is published after the version moves, so a
     /// statement may take the previous one once more; the next statement then takes it again.)
-    fn current_catalog(&self) -> std::cell::Ref<'_, Option<CatalogSnapshot>> {
+    fn current_catalog(&self) -> std::cell::Ref<'_, CatalogSnapshot> {
         let version = self.db.inner.catalog.version();
-        if self.catalog.borrow().as_ref().is_none_or(|c| c.version() != version) {
-            *self.catalog.borrow_mut() = Some(self.db.inner.catalog.snapshot());
+        if self.catalog.borrow().version() != version {
+            *self.catalog.borrow_mut() = self.db.inner.catalog.snapshot();
         }
         self.catalog.borrow()
     }
@@ -501,12 +502,11 @@ impl Connection {
             }
         }
         let catalog = self.current_catalog();
-        let catalog = catalog.as_ref().ok_or_else(|| Error::Internal("no catalog snapshot".into()))?;
         let plan = match planning {
-            Planning::Own => prepared.plan(index, catalog)?,
-            Planning::ForLiterals => prepared.plan_for_literals(catalog, params)?,
+            Planning::Own => prepared.plan(index, &catalog)?,
+            Planning::ForLiterals => prepared.plan_for_literals(&catalog, params)?,
         };
-        let output = execute(&plan, &ExecContext { txn, catalog, params })?;
+        let output = execute(&plan, &ExecContext { txn, catalog: &catalog, params })?;
         Ok(into_result(output))
     }
 }
