@@ -84,12 +84,21 @@ pub(crate) fn scan<'s>(
     Ok(Box::new(rows.filter_map(move |version| {
         version
             .and_then(|v| {
-                if filter.is_some() && !scope.passes(filter, &row_of(&v), "WHERE")? {
-                    return Ok(None);
-                }
-                Ok(Some(match columns {
-                    Some(columns) => columns.pick(&v),
-                    None => row_of(&v),
+                // The whole row, built once: for the filter, and as the output without a projection.
+                let whole = match filter {
+                    Some(filter) => {
+                        let row = row_of(&v);
+                        if !scope.holds(filter, &row, "WHERE")? {
+                            return Ok(None);
+                        }
+                        Some(row)
+                    }
+                    None => None,
+                };
+                Ok(Some(match (columns, whole) {
+                    (Some(columns), _) => columns.pick(&v),
+                    (None, Some(row)) => row,
+                    (None, None) => row_of(&v),
                 }))
             })
             .transpose()
