@@ -44,7 +44,15 @@ impl RowMap {
 
     pub fn get(&self, key: &Key) -> Option<&Chain> {
         match self {
-            RowMap::Integer(map) => map.get(&integer_key(key)?),
+            RowMap::Integer(map) => {
+                let i = integer_key(key)?;
+                // A key past the last one, as each row of a load in key order is, has no chain:
+                // known from the tree's right edge, without a search.
+                if map.last_key_value().is_none_or(|(&last, _)| i > last) {
+                    return None;
+                }
+                map.get(&i)
+            }
             RowMap::General(map) => map.get(key),
         }
     }
