@@ -388,6 +388,7 @@ impl Connection {
         self.run_prepared_as(prepared, index, params, Planning::Own)
     }
 
+    /// [`run_prepared`](Self::run_prepared), with the plan found as `planning` says.
     fn run_prepared_as(
         &self,
         prepared: &Prepared,
