@@ -169,8 +169,10 @@ impl TableData {
             .chain_for_write(key)
             .ok_or_else(|| Error::Internal(format!("key {pk} written to a table whose keys are integers")))?;
         // Most rows only ever have one version: a new chain is allocated for exactly one
-        // (a plain `push` would reserve room for four).
-        chain.versions.reserve_exact(1);
+        // (a plain `push` would reserve room for four). A longer chain grows as a `Vec` does.
+        if chain.versions.is_empty() {
+            chain.versions.reserve_exact(1);
+        }
         for index in &mut self.indexes {
             // A failure leaves entries in the indexes before it: harmless, as readers re-check
             // the version an entry leads to (see the module documentation).
