@@ -287,10 +287,8 @@ impl TableData {
         let remaining: &[Version] = self.rows.get(key).map_or(&[], |c| &c.versions);
         for index in &mut self.indexes {
             for data in removed {
-                let index_key = index.key_of(data);
-                let still_needed = remaining.iter().any(|v| index.key_of(&v.data) == index_key);
-                if !still_needed {
-                    index.entries.remove(&IndexEntry { key: index_key, pk: key.clone() });
+                if !remaining.iter().any(|v| index.same_key(&v.data, data)) {
+                    index.entries.remove(&IndexEntry { key: index.key_of(data), pk: key.clone() });
                 }
             }
         }
