@@ -71,16 +71,20 @@ impl Prepared {
     /// literals have the types of `literals`: its statement allows it
     /// ([`Statement::shares_plans`]) and there are at most 21 literals.
     pub fn shares_plans_for(&self, literals: &[Value]) -> bool {
-        let [statement] = self.statements.as_slice() else { return false };
-        type_signature(literals).is_some() && *self.shares_plans.get_or_init(|| statement.shares_plans())
+        self.shared_plan_key(literals).is_some()
+    }
+
+    /// The statement and the key its plan for `literals` is kept by, if it shares plans.
+    fn shared_plan_key(&self, literals: &[Value]) -> Option<(&Statement, u64)> {
+        let [statement] = self.statements.as_slice() else { return None };
+        let signature = type_signature(literals)?;
+        self.shares_plans.get_or_init(|| statement.shares_plans()).then_some((statement, signature))
     }
 
     /// For a template that [shares plans](Self::shares_plans_for): the plan for a text whose
     /// literals are `literals`, to run with the literals as its parameters.
     pub fn plan_for_literals(&self, catalog: &CatalogSnapshot, literals: &[Value]) -> Result<Arc<Plan>> {
-        let (Some(signature), true, [statement]) =
-            (type_signature(literals), self.shares_plans_for(literals), self.statements.as_slice())
-        else {
+        let Some((statement, signature)) = self.shared_plan_key(literals) else {
             return Err(Error::Internal(format!("the plans of \"{}\" are not shared", self.text)));
         };
         let mut plans = self.literal_plans.lock();
