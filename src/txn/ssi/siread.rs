@@ -10,10 +10,10 @@
 //!
 //! Points (the common case: a primary-key lookup, one row read) are kept in one hash map by
 //! (table, index, key) and found with one lookup per prefix length of the written key; other
-//! ranges are kept in a list per index and tested one by one. A transaction's fine markers on one table are replaced
-//! by one table marker when they pass [`COARSEN_THRESHOLD`]: the table marker covers a superset, so
-//! no conflict is lost (only false positives are gained), and since everything happens under the
-//! tracker's one mutex no writer can look in between.
+//! ranges are kept in a list per index and tested one by one. A transaction's fine markers on
+//! one table are replaced by one table marker when they pass [`COARSEN_THRESHOLD`]: the table
+//! marker covers a superset, so no conflict is lost (only false positives are gained), and
+//! since everything happens under the tracker's one mutex no writer can look in between.
 
 use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
